@@ -1,0 +1,32 @@
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// What Mailroom makes of one raw email, before it is routed anywhere: the result of
+/// <see cref="MessageReader"/>. <c>mailroom inspect</c> prints it as JSON.
+/// </summary>
+public sealed record ReadMessage
+{
+    /// <summary><c>message</c>, <c>auto-reply</c>, <c>bounce</c> or <c>malformed</c>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Why this kind, in a sentence an operator understands.</summary>
+    public required string Reason { get; init; }
+
+    public string? FromAddress { get; init; }
+    public string? FromName { get; init; }
+    public string Subject { get; init; } = "";
+
+    /// <summary>The plain text that would be posted.</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>The HTML body after sanitising, when the message had one.</summary>
+    public string? SanitizedHtml { get; init; }
+
+    /// <summary>What was folded away (quoted history, signature); empty until stripping exists.</summary>
+    public string Quoted { get; init; } = "";
+
+    public string? MessageId { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
+    public DateTimeOffset? Date { get; init; }
+    public IReadOnlyList<ReadAttachment> Attachments { get; init; } = [];
+}

@@ -1,0 +1,1 @@
+namespace Mailroom.Smtp.Tests;
