@@ -1,0 +1,11 @@
+namespace Mailroom.Groups;
+
+/// <summary>A group of the workspace, with a news feed of posts.</summary>
+public sealed class Group
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public List<GroupMember> Members { get; set; } = [];
+}

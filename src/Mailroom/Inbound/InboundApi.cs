@@ -1,0 +1,36 @@
+using Mailroom.People;
+using Mailroom.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Mailroom.Inbound;
+
+public static class InboundApi
+{
+    public static RouteGroupBuilder MapInboundApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/inbound").RequireAuthorization().WithTags("Inbound");
+        api.MapGet("/", ListAsync);
+        api.MapGet("/{id:guid}", GetAsync);
+        api.MapGet("/{id:guid}/raw", RawAsync);
+        api.MapPost("/{id:guid}/retry", RetryAsync);
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<InboundLogEntry>>> ListAsync(InboundStatus? status, int? take, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await log.ListAsync(await db.RequireAsync(http.User, ct), status, take ?? 100, ct));
+
+    private static async Task<Ok<InboundLogEntry>> GetAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await log.GetAsync(await db.RequireAsync(http.User, ct), id, ct));
+
+    private static async Task<FileStreamHttpResult> RawAsync(Guid id, InboundLog log, BlobStore blobs, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var hash = await log.BlobHashAsync(await db.RequireAsync(http.User, ct), id, ct);
+        return TypedResults.File(blobs.OpenRead(hash), "message/rfc822", $"inbound-{id:N}.eml");
+    }
+
+    private static async Task<NoContent> RetryAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        await log.RetryAsync(await db.RequireAsync(http.User, ct), id, ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,39 @@
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// One message accepted by the listener. The row is committed (and the raw bytes fsynced)
+/// before the client gets 250; the processor then turns it into posts exactly once.
+/// </summary>
+public sealed class InboundMessage
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public DateTimeOffset ReceivedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>SHA-256 of the raw bytes in the blob store.</summary>
+    public required string BlobHash { get; set; }
+    public long Size { get; set; }
+
+    public string MailFrom { get; set; } = "";
+
+    /// <summary>Envelope recipients, lower-cased, separated by newlines.</summary>
+    public required string Recipients { get; set; }
+    public string? RemoteAddress { get; set; }
+    public string? Helo { get; set; }
+
+    public InboundStatus Status { get; set; } = InboundStatus.Pending;
+
+    /// <summary><c>message</c>, <c>auto-reply</c>, <c>bounce</c> or <c>malformed</c>, once read.</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>What became of it and why, for the inbound log.</summary>
+    public string? Outcome { get; set; }
+
+    public string? FromAddress { get; set; }
+    public string? Subject { get; set; }
+    public string? MessageIdHeader { get; set; }
+
+    public int Attempts { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+}

@@ -1,0 +1,138 @@
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// Turns stored messages into posts. Safe with several servers on one database: a message is
+/// claimed with a lease before it is read, and its posts are written in the same transaction
+/// that marks it done, so a crash anywhere means "processed again from the start", never twice.
+/// </summary>
+public sealed partial class InboundProcessor(
+    IServiceScopeFactory scopes, ProcessorSignal signal, IOptions<InboundOptions> options, TimeProvider clock,
+    ILogger<InboundProcessor> logger) : BackgroundService
+{
+    private readonly string _owner = Guid.NewGuid().ToString("N");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Let the host finish starting (migrations ran before) and pick up what a crash left.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int processed;
+            try
+            {
+                processed = await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogRoundFailed(ex);
+                processed = 0;
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+            if (processed == 0)
+            {
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Claims and processes one batch; returns how many messages it handled.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+
+        var candidates = await db.InboundMessages.AsNoTracking()
+            .Where(m => m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .OrderBy(m => m.ReceivedAt)
+            .Select(m => m.Id)
+            .Take(o.BatchSize)
+            .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return 0;
+        }
+        var leaseUntil = now + o.LeaseDuration;
+        await db.InboundMessages
+            .Where(m => candidates.Contains(m.Id) && m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.LeaseUntil, leaseUntil)
+                .SetProperty(m => m.LeaseOwner, _owner)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+        var claimed = await db.InboundMessages
+            .Where(m => candidates.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
+            .OrderBy(m => m.ReceivedAt)
+            .ToListAsync(cancellationToken);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+
+        var handler = scope.ServiceProvider.GetRequiredService<MessageHandler>();
+        try
+        {
+            foreach (var message in claimed)
+            {
+                await handler.HandleAsync(db, message, cancellationToken);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One bad message must not hold the batch hostage: retry them one by one.
+            LogBatchFailed(ex, claimed.Count);
+            db.ChangeTracker.Clear();
+            foreach (var id in claimed.Select(m => m.Id))
+            {
+                await HandleAloneAsync(id, cancellationToken);
+            }
+        }
+        return claimed.Count;
+    }
+
+    private async Task HandleAloneAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        var message = await db.InboundMessages.FirstAsync(m => m.Id == id, cancellationToken);
+        if (message.Status != InboundStatus.Pending || message.LeaseOwner != _owner)
+        {
+            return;
+        }
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<MessageHandler>().HandleAsync(db, message, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogMessageFailed(ex, id, message.Attempts);
+            db.ChangeTracker.Clear();
+            var giveUp = message.Attempts >= options.Value.MaxAttempts;
+            await db.InboundMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, giveUp ? InboundStatus.Failed : InboundStatus.Pending)
+                .SetProperty(m => m.Outcome, (giveUp ? "Processing failed; kept for inspection: " : "Processing failed, will retry: ") + ex.GetType().Name + ": " + Shorten(ex.Message))
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+    }
+
+    private static string Shorten(string s) => s.Length <= 400 ? s : s[..400];
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Inbound processing round failed; retrying")]
+    private partial void LogRoundFailed(Exception exception);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A batch of {Count} messages failed; processing them one by one")]
+    private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Message {MessageId} failed on attempt {Attempt}")]
+    private partial void LogMessageFailed(Exception exception, Guid messageId, int attempt);
+}

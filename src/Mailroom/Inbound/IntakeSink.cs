@@ -1,0 +1,64 @@
+using System.Net;
+using Mailroom.Integrations;
+using Mailroom.Smtp;
+using Mailroom.Storage;
+
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// Where the listener hands mail to the application: recipients are checked against the
+/// integrations at RCPT time, and a message is answered 250 only once its bytes are fsynced in
+/// the blob store and its row committed.
+/// </summary>
+public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore blobs, IntakeWriter writer, ILogger<IntakeSink> logger) : ISmtpMessageSink
+{
+    public async ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var resolver = scope.ServiceProvider.GetRequiredService<RecipientResolver>();
+        var integration = await resolver.FindAsync(recipient);
+        if (integration is null)
+        {
+            return new SmtpResponse(550, "5.1.1", $"<{recipient}>: no such address here");
+        }
+        if (integration.RemovedAt is not null)
+        {
+            return new SmtpResponse(550, "5.1.1", $"<{recipient}>: this address was removed and no longer accepts mail");
+        }
+        return SmtpResponse.RecipientOk;
+    }
+
+    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var hash = await blobs.PutAsync(message, cancellationToken);
+            var row = new InboundMessage
+            {
+                BlobHash = hash,
+                Size = message.Length,
+                MailFrom = Truncate(envelope.MailFrom, 512),
+                Recipients = string.Join('\n', envelope.Recipients.Select(r => r.ToLowerInvariant())),
+                RemoteAddress = (session.RemoteEndPoint as IPEndPoint)?.Address.ToString(),
+                Helo = session.HeloName is { } h ? Truncate(h, 255) : null,
+            };
+            await writer.CommitAsync(row, cancellationToken);
+            LogAccepted(row.Id, message.Length, envelope.Recipients.Count);
+            var ok = new SmtpResponse(250, "2.0.0", $"Queued as {row.Id:N}");
+            return envelope.Recipients.Select(_ => ok).ToArray();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogStoreFailed(ex);
+            return envelope.Recipients.Select(_ => SmtpResponse.TransientFailure).ToArray();
+        }
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Accepted message {MessageId} ({Size} bytes, {Recipients} recipients)")]
+    private partial void LogAccepted(Guid messageId, int size, int recipients);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Could not store an incoming message; answered 451 so the sender retries")]
+    private partial void LogStoreFailed(Exception exception);
+}

@@ -1,0 +1,118 @@
+using Mailroom.Integrations;
+using Mailroom.Posts;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// What becomes of one stored message: read it, decide, and add its posts to the context.
+/// The caller saves, in one transaction with the message's new status.
+/// </summary>
+public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver resolver, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
+{
+    public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
+    {
+        var raw = await blobs.ReadAllAsync(message.BlobHash, cancellationToken);
+        var read = new MessageReader(options.Value.MaxAttachmentSize).Read(raw);
+        message.Kind = read.Kind;
+        message.FromAddress = Cap(read.FromAddress, 512);
+        message.Subject = Cap(read.Subject, 1000);
+        message.MessageIdHeader = Cap(read.MessageId, 1000);
+        message.ProcessedAt = DateTimeOffset.UtcNow;
+        message.LeaseUntil = null;
+
+        switch (read.Kind)
+        {
+            case "malformed":
+                Finish(message, InboundStatus.Malformed, $"Not posted: the message could not be read ({read.Reason}). The original is kept.");
+                LogMalformed(message.Id, read.Reason);
+                return;
+            case "auto-reply":
+            case "bounce":
+                Finish(message, InboundStatus.Ignored, $"Not posted: {read.Kind} ({read.Reason}).");
+                return;
+        }
+
+        var integrations = new List<EmailIntegration>();
+        foreach (var recipient in message.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (await resolver.FindAsync(recipient) is { } integration && integrations.All(i => i.Id != integration.Id))
+            {
+                integrations.Add(integration);
+            }
+        }
+        if (read.FromAddress is { } from && await resolver.FindAsync(from) is not null)
+        {
+            Finish(message, InboundStatus.Ignored, "Not posted: it comes from one of this workspace's own addresses (mail loop).");
+            return;
+        }
+        var active = integrations.Where(i => i.RemovedAt is null).ToList();
+        if (active.Count == 0)
+        {
+            Finish(message, InboundStatus.Ignored, "Not posted: its integration was removed after the message was accepted.");
+            return;
+        }
+
+        // Existing posts mean an earlier attempt committed them: never post twice.
+        var done = await db.Posts.Where(p => p.InboundMessageId == message.Id).Select(p => p.IntegrationId).ToListAsync(cancellationToken);
+
+        var kept = new List<(ReadAttachment Attachment, string Hash)>();
+        foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Content is not null))
+        {
+            kept.Add((attachment, await blobs.PutAsync(attachment.Content!, cancellationToken)));
+        }
+        var notes = read.Attachments.Where(a => !a.Kept)
+            .Select(a => $"The attachment \"{a.FileName}\" ({Sizes.Human(a.Size)}) was left out: {a.LeftOutReason}.")
+            .ToList();
+
+        var posted = 0;
+        foreach (var integration in active.Where(i => !done.Contains(i.Id)))
+        {
+            var post = new Post
+            {
+                GroupId = integration.GroupId,
+                IntegrationId = integration.Id,
+                InboundMessageId = message.Id,
+                Source = PostSource.Email,
+                Title = string.IsNullOrWhiteSpace(read.Subject) ? "(no subject)" : Cap(read.Subject.Trim(), 1000)!,
+                Body = read.Text,
+                BodyHtml = read.SanitizedHtml,
+                AuthorEmail = Cap(read.FromAddress ?? (message.MailFrom.Length > 0 ? message.MailFrom : null), 320),
+                AuthorName = Cap(read.FromName, 320),
+                Notes = notes.Count > 0 ? string.Join('\n', notes) : null,
+                CreatedAt = message.ReceivedAt,
+            };
+            foreach (var (attachment, hash) in kept)
+            {
+                post.Attachments.Add(new PostAttachment
+                {
+                    FileName = Cap(attachment.FileName, 500)!,
+                    ContentType = Cap(attachment.ContentType, 200)!,
+                    Size = attachment.Size,
+                    BlobHash = hash,
+                });
+            }
+            db.Posts.Add(post);
+            posted++;
+        }
+        var leftOut = notes.Count > 0 ? $" {notes.Count} attachment(s) left out." : "";
+        Finish(message, InboundStatus.Posted, $"Posted to {active.Count} group(s) with {kept.Count} attachment(s).{leftOut}");
+        LogPosted(message.Id, posted);
+    }
+
+    private static void Finish(InboundMessage message, InboundStatus status, string outcome)
+    {
+        message.Status = status;
+        message.Outcome = outcome;
+    }
+
+    private static string? Cap(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Message {MessageId} is malformed and was kept unposted: {Reason}")]
+    private partial void LogMalformed(Guid messageId, string reason);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Message {MessageId} became {Count} post(s)")]
+    private partial void LogPosted(Guid messageId, int count);
+}

@@ -1,0 +1,3 @@
+namespace Mailroom.Posts;
+
+public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long Size, string DownloadUrl);

@@ -1,0 +1,32 @@
+namespace Mailroom.Posts;
+
+/// <summary>A post in a group's feed, written in the app or made from an email (A1, A3).</summary>
+public sealed class Post
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid GroupId { get; set; }
+    public required string Title { get; set; }
+    public string Body { get; set; } = "";
+
+    /// <summary>Sanitised HTML of the email, when it had an HTML part.</summary>
+    public string? BodyHtml { get; set; }
+
+    public PostSource Source { get; set; }
+
+    /// <summary>The member who wrote it, when written in the app.</summary>
+    public Guid? AuthorUserId { get; set; }
+
+    /// <summary>The sender's address and name, for posts made from email.</summary>
+    public string? AuthorEmail { get; set; }
+    public string? AuthorName { get; set; }
+
+    /// <summary>Lines the system adds, e.g. which attachment was left out and why.</summary>
+    public string? Notes { get; set; }
+
+    /// <summary>The stored message this post was made from; with <see cref="IntegrationId"/> unique, so a message is never posted twice.</summary>
+    public Guid? InboundMessageId { get; set; }
+    public Guid? IntegrationId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    public List<PostAttachment> Attachments { get; set; } = [];
+}

@@ -1,0 +1,13 @@
+namespace Mailroom.Posts;
+
+public sealed class PostAttachment
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid PostId { get; set; }
+    public required string FileName { get; set; }
+    public required string ContentType { get; set; }
+    public long Size { get; set; }
+
+    /// <summary>SHA-256 of the content in the blob store.</summary>
+    public required string BlobHash { get; set; }
+}

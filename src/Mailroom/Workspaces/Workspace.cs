@@ -1,0 +1,16 @@
+namespace Mailroom.Workspaces;
+
+/// <summary>The one workspace a Mailroom server holds.</summary>
+public sealed class Workspace
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+
+    /// <summary>Id of the plan in the configured catalog.</summary>
+    public string PlanId { get; set; } = "free";
+
+    /// <summary>Who besides admins may add email integrations to groups (A4).</summary>
+    public IntegrationPermission IntegrationPermission { get; set; } = IntegrationPermission.AdminsOnly;
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,47 @@
+using Mailroom.Hosting;
+using Mailroom.People;
+using Mailroom.Plans;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Workspaces;
+
+public sealed class WorkspaceService(MailroomDb db, IOptions<PlanCatalogOptions> plans)
+{
+    public async Task<Workspace> GetAsync(CancellationToken cancellationToken = default) =>
+        await db.Workspaces.OrderBy(w => w.CreatedAt).FirstOrDefaultAsync(cancellationToken)
+        ?? throw new AppProblem(StatusCodes.Status409Conflict, "setup_required", "This server is not set up yet: open the setup page or POST /api/setup.");
+
+    public async Task<Plan> CurrentPlanAsync(CancellationToken cancellationToken = default) =>
+        plans.Value.Resolve((await GetAsync(cancellationToken)).PlanId);
+
+    public IReadOnlyList<Plan> Catalog => plans.Value.Catalog;
+
+    public async Task<Workspace> SetIntegrationPermissionAsync(User actor, IntegrationPermission permission, CancellationToken cancellationToken = default)
+    {
+        actor.RequireAdmin();
+        if (!Enum.IsDefined(permission))
+        {
+            throw AppProblem.Invalid("invalid_permission", "Choose adminsOnly, groupManagers or allMembers.");
+        }
+        var workspace = await GetAsync(cancellationToken);
+        workspace.IntegrationPermission = permission;
+        await db.SaveChangesAsync(cancellationToken);
+        return workspace;
+    }
+
+    /// <summary>The owner switches plan (billing comes with a later feature).</summary>
+    public async Task<Workspace> SwitchPlanAsync(User actor, string planId, CancellationToken cancellationToken = default)
+    {
+        if (actor.Role != WorkspaceRole.Owner)
+        {
+            throw AppProblem.Forbidden("Only the workspace's owner may change its plan.");
+        }
+        var plan = plans.Value.Find(planId) ?? throw AppProblem.Invalid("unknown_plan", $"There is no plan '{planId}'. Choose one of: {string.Join(", ", plans.Value.Catalog.Select(p => p.Id))}.");
+        var workspace = await GetAsync(cancellationToken);
+        workspace.PlanId = plan.Id;
+        await db.SaveChangesAsync(cancellationToken);
+        return workspace;
+    }
+}
