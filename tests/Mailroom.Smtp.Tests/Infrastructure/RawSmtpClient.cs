@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -10,8 +11,8 @@ public sealed class RawSmtpClient : IAsyncDisposable
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly StreamReader _reader;
+    private Stream _stream;
+    private StreamReader _reader;
 
     private RawSmtpClient(Socket socket)
     {
@@ -69,6 +70,15 @@ public sealed class RawSmtpClient : IAsyncDisposable
                 return line;
             }
         }
+    }
+
+    /// <summary>Switches to TLS after a 220 to STARTTLS, trusting any certificate.</summary>
+    public async Task StartTlsAsync()
+    {
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("mx.mailroom.test");
+        _stream = tls;
+        _reader = new StreamReader(tls, new UTF8Encoding(false));
     }
 
     public void Abort() => _socket.Close(0);
