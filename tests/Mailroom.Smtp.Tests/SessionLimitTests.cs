@@ -78,6 +78,19 @@ public sealed class SessionLimitTests
     }
 
     [Fact]
+    public async Task Server_StoppingWithOpenSession_Replies421AndCloses()
+    {
+        var server = await SmtpTestServer.StartAsync();
+        await using var client = await RawSmtpClient.ConnectAsync(server.Port);
+        Assert.StartsWith("220 ", await client.ReadLineAsync());
+
+        var stopping = server.DisposeAsync().AsTask();
+        Assert.Equal("421 4.3.2 mx.mailroom.test Service shutting down, closing connection", await client.ReadLineAsync());
+        Assert.Null(await client.ReadLineAsync());
+        await stopping;
+    }
+
+    [Fact]
     public async Task Data_BareLineFeedDotLineFeed_DoesNotEndTheMessage()
     {
         // SMTP smuggling (CVE-2023-51764): "\n.\n" must not end DATA, or the text after it would
