@@ -1,18 +1,32 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Mailroom.Smtp;
 
 public static class SmtpServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="SmtpServerOptions"/> from <c>Mailroom:Smtp</c> and adds the Kestrel
-    /// endpoint that runs the SMTP/LMTP connection handler. The application registers its
-    /// <see cref="ISmtpMessageSink"/>.
+    /// Binds <see cref="SmtpServerOptions"/> from <c>Mailroom:Smtp</c> (validated at start-up) and
+    /// adds the Kestrel endpoint that runs the SMTP/LMTP connection handler. The application
+    /// registers its <see cref="ISmtpMessageSink"/>; it is resolved from a new DI scope for each
+    /// call, so it may depend on scoped services such as a DbContext.
     /// </summary>
+    /// <remarks>
+    /// Kestrel ignores <c>ASPNETCORE_URLS</c>/<c>UseUrls</c> as soon as any endpoint is added in
+    /// code, so the application must declare its HTTP endpoints with <c>Listen</c> as well.
+    /// <see cref="SmtpListenerInfo"/> tells the bound port.
+    /// </remarks>
     public static IServiceCollection AddMailroomSmtp(this IServiceCollection services)
     {
-        // Filled in by the protocol work: options, IConfigureOptions<KestrelServerOptions>, handler.
-        services.AddOptions<SmtpServerOptions>().BindConfiguration(SmtpServerOptions.SectionName);
+        services.AddOptions<SmtpServerOptions>()
+            .BindConfiguration(SmtpServerOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpServerOptions>, SmtpServerOptionsValidator>());
+        services.TryAddSingleton<SmtpListenerInfo>();
+        services.TryAddSingleton<SmtpConnectionHandler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, SmtpKestrelOptionsSetup>());
         return services;
     }
 }

@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Smtp;
+
+/// <summary>
+/// Refuses a configuration the listener could not honour, at start-up rather than at the
+/// first connection (options are validated with <c>ValidateOnStart</c>).
+/// </summary>
+internal sealed class SmtpServerOptionsValidator : IValidateOptions<SmtpServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SmtpServerOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:Port must be between 0 and {IPEndPoint.MaxPort} (0 picks a free port).");
+        }
+
+        if (!string.Equals(options.Mode, "smtp", StringComparison.OrdinalIgnoreCase) && !options.IsLmtp)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:Mode must be 'smtp' or 'lmtp', not '{options.Mode}'.");
+        }
+
+        if (!IPAddress.TryParse(options.Address, out _))
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:Address must be an IP address, not '{options.Address}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.HostName) || options.HostName.Any(c => c <= ' ' || c > '~'))
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:HostName must be a non-empty ASCII host name without spaces.");
+        }
+
+        // The body is held in one array before it is handed to the sink.
+        if (options.MaxMessageSize < 1 || options.MaxMessageSize > Array.MaxLength - 1)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxMessageSize must be between 1 and {Array.MaxLength - 1} bytes.");
+        }
+
+        // RFC 5321 §4.5.3.1.8: a server must accept at least 100 recipients; fewer is allowed
+        // for a private listener, but zero would refuse every message.
+        if (options.MaxRecipients < 1)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxRecipients must be at least 1.");
+        }
+
+        // RFC 5321 §4.5.3.1.4 and §4.5.3.1.6 minimums.
+        if (options.MaxCommandLineLength < 512)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxCommandLineLength must be at least 512 (RFC 5321 §4.5.3.1.4).");
+        }
+
+        if (options.MaxDataLineLength < 1000)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxDataLineLength must be at least 1000 (RFC 5321 §4.5.3.1.6).");
+        }
+
+        if (options.IdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:IdleTimeout must be positive.");
+        }
+
+        if (options.MaxConcurrentSessions < 1)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxConcurrentSessions must be at least 1.");
+        }
+
+        if (options.MaxErrors < 1)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MaxErrors must be at least 1.");
+        }
+
+        if (!string.IsNullOrEmpty(options.CertificatePath) && !File.Exists(options.CertificatePath))
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:CertificatePath '{options.CertificatePath}' does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
