@@ -29,6 +29,13 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         (automaticMailAllowList ?? []).Select(a => a.Trim()),
         StringComparer.OrdinalIgnoreCase);
 
+    static MessageReader()
+    {
+        // .NET only knows Unicode and Latin-1 out of the box; Big5, Shift_JIS, KOI8-R,
+        // windows-125x… come from the code-pages provider, which MimeKit looks charsets up in.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
     public long MaxAttachmentSize { get; } = maxAttachmentSize;
 
     /// <summary>Reads one message. Never throws; unreadable input comes back as <c>malformed</c>.</summary>
@@ -241,14 +248,10 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         List<MimePart> inner;
         try
         {
-            inner = tnef.ExtractAttachments().OfType<MimePart>().ToList();
+            // The TNEF body (RTF or HTML) comes out as a text part; the real body is outside it.
+            inner = tnef.ExtractAttachments().OfType<MimePart>().Where(p => !IsBodyText(p)).ToList();
         }
         catch (Exception)
-        {
-            inner = [];
-        }
-
-        if (inner.Count == 0)
         {
             attachments.Add(Attachment(tnef, attachments.Count));
             return;
@@ -394,6 +397,14 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         {
             // Nesting depth is bounded by MimeKit's parser (ParserOptions.MaxMimeDepth), so
             // recursion here cannot run away.
+            if (entity is Multipart { Count: 0 } empty && !string.IsNullOrWhiteSpace(empty.Preamble))
+            {
+                // A multipart header over a body with no boundaries in it (seen from mobile
+                // clients): the text the sender wrote is all in what MIME calls the preamble.
+                _texts.Add(empty.Preamble);
+                return;
+            }
+
             switch (entity)
             {
                 case MultipartAlternative alternative:
