@@ -1,4 +1,6 @@
+using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
@@ -14,8 +16,24 @@ namespace Mailroom.Inbound;
 /// hundred kilobytes of nested <c>&lt;div&gt;</c> would overflow the stack of a recursive
 /// walk, which .NET cannot catch.
 /// </remarks>
-internal static class HtmlText
+internal static partial class HtmlText
 {
+    /// <summary>
+    /// Deeper than any real mail nests (newsletters reach a few dozen levels of tables), far
+    /// below where HTML5 tree building, which is quadratic in nesting depth, costs seconds.
+    /// </summary>
+    internal const int MaxNesting = 512;
+
+    // Elements that never nest: void elements, and those an HTML5 parser closes implicitly
+    // when a sibling opens, so sloppy mail full of unclosed <p> or <td> is not taken for deep.
+    private static readonly HashSet<string> NonNesting =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+            "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead", "tbody", "tfoot", "rb",
+            "rt", "rp", "colgroup", "caption", "html", "head", "body",
+        };
+
     private static readonly HashSet<string> Skipped =
         new(StringComparer.OrdinalIgnoreCase) { "script", "style", "head", "title", "template", "meta", "link", "object", "embed", "iframe" };
 
@@ -35,6 +53,11 @@ internal static class HtmlText
 
     public static string ToPlainText(string html)
     {
+        if (IsTooDeep(html))
+        {
+            return StripTags(html);
+        }
+
         var document = new HtmlParser().ParseDocument(html);
         var root = (INode?)document.Body ?? document.DocumentElement;
         if (root is null)
@@ -69,6 +92,71 @@ internal static class HtmlText
 
         return output.ToString();
     }
+
+    /// <summary>
+    /// True when start tags nest deeper than <see cref="MaxNesting"/>: such HTML is an attack
+    /// on the parser (half a megabyte of nested divs costs AngleSharp and the sanitiser many
+    /// seconds), so it is neither parsed nor shown as HTML. A linear scan, no parsing.
+    /// </summary>
+    public static bool IsTooDeep(string html)
+    {
+        var depth = 0;
+        var i = 0;
+        while ((i = html.IndexOf('<', i)) >= 0 && i + 1 < html.Length)
+        {
+            if (string.CompareOrdinal(html, i, "<!--", 0, 4) == 0)
+            {
+                var close = html.IndexOf("-->", i + 4, StringComparison.Ordinal);
+                i = close < 0 ? html.Length : close + 3;
+                continue;
+            }
+
+            var isEnd = html[i + 1] == '/';
+            var nameStart = isEnd ? i + 2 : i + 1;
+            var nameEnd = nameStart;
+            while (nameEnd < html.Length && char.IsAsciiLetterOrDigit(html[nameEnd]))
+            {
+                nameEnd++;
+            }
+
+            var tagEnd = html.IndexOf('>', nameEnd);
+            if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart]) || tagEnd < 0)
+            {
+                i++;
+                continue;
+            }
+
+            if (!NonNesting.Contains(html[nameStart..nameEnd]))
+            {
+                if (isEnd)
+                {
+                    depth = Math.Max(0, depth - 1);
+                }
+                else if (html[tagEnd - 1] != '/' && ++depth > MaxNesting)
+                {
+                    return true;
+                }
+            }
+
+            i = tagEnd + 1;
+        }
+
+        return false;
+    }
+
+    /// <summary>The words of HTML that is not parsed: tags dropped, entities decoded, one line per original line.</summary>
+    private static string StripTags(string html)
+    {
+        var text = WebUtility.HtmlDecode(Tag().Replace(html, " "));
+        var lines = text.Split('\n').Select(line => Spaces().Replace(line, " ").Trim()).Where(line => line.Length > 0);
+        return string.Join('\n', lines);
+    }
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(@"[ \t\r\f\v\u00a0]+")]
+    private static partial Regex Spaces();
 
     private static void PushChildren(Stack<Frame> stack, INode node)
     {

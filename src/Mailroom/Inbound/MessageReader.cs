@@ -36,6 +36,7 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
     }
 
+    /// <summary>Largest attachment kept, in bytes; see <see cref="ReadAttachment.Kept"/>.</summary>
     public long MaxAttachmentSize { get; } = maxAttachmentSize;
 
     /// <summary>Reads one message. Never throws; unreadable input comes back as <c>malformed</c>.</summary>
@@ -213,7 +214,14 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
 
     private static string? SafeSanitize(TextPart html)
     {
-        var sanitized = MailHtmlSanitizer.Sanitize(BodyCollector.TextOf(html)).Trim();
+        var source = BodyCollector.TextOf(html);
+        if (HtmlText.IsTooDeep(source))
+        {
+            // Not worth seconds of CPU per message to display an attack; Text still has the words.
+            return null;
+        }
+
+        var sanitized = MailHtmlSanitizer.Sanitize(source).Trim();
         return sanitized.Length == 0 ? null : sanitized;
     }
 
