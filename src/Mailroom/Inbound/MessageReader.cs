@@ -233,7 +233,7 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             switch (entity)
             {
                 case MessagePart attached:
-                    attachments.Add(Attachment(AttachedMessageName(attached), "message/rfc822", EncodeMessage(attached), attached.ContentId));
+                    attachments.Add(AttachedMessage(attached));
                     break;
                 case TnefPart tnef:
                     AddTnef(tnef, attachments);
@@ -275,53 +275,48 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     {
         var type = part.ContentType.MimeType.ToLowerInvariant();
         var name = CleanFileName(part.FileName) ?? GeneratedName(index, type);
-        return Attachment(name, type, Decode(part), part.ContentId);
-    }
-
-    private ReadAttachment Attachment(string name, string type, byte[] content, string? contentId)
-    {
-        var kept = content.LongLength <= MaxAttachmentSize;
-        return new ReadAttachment
-        {
-            FileName = name,
-            ContentType = type,
-            Size = content.LongLength,
-            Kept = kept,
-            LeftOutReason = kept ? null : ByteSize.OverLimit(content.LongLength, MaxAttachmentSize),
-            ContentId = string.IsNullOrWhiteSpace(contentId) ? null : contentId,
-            Content = kept ? content : null,
-        };
-    }
-
-    /// <summary>Decoded bytes; a truncated or corrupt payload gives what could be decoded.</summary>
-    private static byte[] Decode(MimePart part)
-    {
-        using var decoded = new MemoryStream();
+        using var decoded = new CappedBuffer(MaxAttachmentSize);
         try
         {
             part.Content?.DecodeTo(decoded);
         }
         catch (Exception)
         {
-            // Keep what was decoded before the damage rather than losing the attachment.
+            // A truncated or corrupt payload: keep what was decoded before the damage rather
+            // than losing the attachment.
         }
 
-        return decoded.ToArray();
+        return Attachment(name, type, decoded, part.ContentId);
     }
 
-    private static byte[] EncodeMessage(MessagePart attached)
+    private ReadAttachment AttachedMessage(MessagePart attached)
     {
-        using var encoded = new MemoryStream();
+        using var encoded = new CappedBuffer(MaxAttachmentSize);
         try
         {
             attached.Message?.WriteTo(encoded);
         }
         catch (Exception)
         {
-            // As for Decode: a partial .eml is better than none.
+            // As for a damaged payload: a partial .eml is better than none.
         }
 
-        return encoded.ToArray();
+        return Attachment(AttachedMessageName(attached), "message/rfc822", encoded, attached.ContentId);
+    }
+
+    private ReadAttachment Attachment(string name, string type, CappedBuffer content, string? contentId)
+    {
+        var bytes = content.Content;
+        return new ReadAttachment
+        {
+            FileName = name,
+            ContentType = type,
+            Size = content.Length,
+            Kept = bytes is not null,
+            LeftOutReason = bytes is null ? ByteSize.OverLimit(content.Length, MaxAttachmentSize) : null,
+            ContentId = string.IsNullOrWhiteSpace(contentId) ? null : contentId,
+            Content = bytes,
+        };
     }
 
     private static string AttachedMessageName(MessagePart attached)
@@ -502,7 +497,17 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             }
             catch (Exception)
             {
-                var bytes = Decode(part);
+                using var decoded = new MemoryStream();
+                try
+                {
+                    part.Content?.DecodeTo(decoded);
+                }
+                catch (Exception)
+                {
+                    // Use what was decoded before the damage.
+                }
+
+                var bytes = decoded.ToArray();
                 try
                 {
                     return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
