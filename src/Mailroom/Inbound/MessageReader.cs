@@ -1,13 +1,522 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using MimeKit;
+using MimeKit.Text;
+using MimeKit.Tnef;
+
 namespace Mailroom.Inbound;
 
-/// <summary>Reads a raw email with MimeKit into a <see cref="ReadMessage"/>. Never throws on bad input.</summary>
-public sealed class MessageReader(long maxAttachmentSize)
+/// <summary>
+/// Reads a raw email (RFC 5322 / MIME, RFC 2045–2049) with MimeKit into a <see cref="ReadMessage"/>:
+/// who sent it, what it says as plain text, its sanitised HTML, its attachments, and whether it is
+/// an ordinary message, an automatic reply, a delivery report or unreadable.
+/// </summary>
+/// <remarks>
+/// <see cref="Read"/> never throws: whatever arrives on the SMTP port ends up here, and one
+/// hostile message must not stop the inbound queue. Parsing is lenient (a message with a sender
+/// and some content but broken MIME is still a message); <c>malformed</c> is kept for mail
+/// with nothing to attribute it to.
+/// </remarks>
+/// <param name="maxAttachmentSize">Largest attachment kept, in bytes (A2: 5 MB); larger ones are listed as left out.</param>
+/// <param name="automaticMailAllowList">
+/// Sender addresses whose automatic mail is welcome (e.g. a monitoring system with
+/// <c>Auto-Submitted: auto-generated</c>): their auto-replies are read as ordinary messages.
+/// Bounces stay bounces whoever sends them.
+/// </param>
+public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? automaticMailAllowList = null)
 {
+    private readonly HashSet<string> _allowList = new(
+        (automaticMailAllowList ?? []).Select(a => a.Trim()),
+        StringComparer.OrdinalIgnoreCase);
+
+    static MessageReader()
+    {
+        // .NET only knows Unicode and Latin-1 out of the box; Big5, Shift_JIS, KOI8-R,
+        // windows-125x… come from the code-pages provider, which MimeKit looks charsets up in.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    /// <summary>Largest attachment kept, in bytes; see <see cref="ReadAttachment.Kept"/>.</summary>
     public long MaxAttachmentSize { get; } = maxAttachmentSize;
 
+    /// <summary>Reads one message. Never throws; unreadable input comes back as <c>malformed</c>.</summary>
     public ReadMessage Read(ReadOnlyMemory<byte> raw)
     {
-        _ = raw;
-        return new ReadMessage { Kind = "malformed", Reason = "not implemented yet" };
+        try
+        {
+            return ReadCore(raw);
+        }
+        catch (Exception ex)
+        {
+            // A MimeKit or sanitiser bug on some input must cost one message, not the queue.
+            return Malformed($"could not be read ({ex.GetType().Name}: {ex.Message})");
+        }
+    }
+
+    private ReadMessage ReadCore(ReadOnlyMemory<byte> raw)
+    {
+        var start = HeaderStart(raw.Span);
+        if (start >= raw.Length)
+        {
+            return Malformed("empty: no header block and no content");
+        }
+
+        MimeMessage message;
+        using (var stream = OpenStream(raw, start))
+        {
+            try
+            {
+                message = MimeMessage.Load(ParserOptions.Default, stream);
+            }
+            catch (FormatException ex)
+            {
+                return Malformed($"not an email: {ex.Message}");
+            }
+        }
+
+        if (message.Headers.Count == 0)
+        {
+            return Malformed("no header block: the data does not start with email headers");
+        }
+
+        var sender = Sender(message);
+        var body = new BodyCollector();
+        body.Visit(message.Body);
+        var attachments = CollectAttachments(message);
+        var sanitizedHtml = body.Html is null ? null : SafeSanitize(body.Html);
+
+        var read = new ReadMessage
+        {
+            Kind = "message",
+            Reason = "ordinary message",
+            FromAddress = sender?.Address,
+            FromName = string.IsNullOrWhiteSpace(sender?.Name) ? null : sender.Name.Trim(),
+            Subject = OneLine(message.Subject),
+            Text = body.Text(),
+            SanitizedHtml = sanitizedHtml,
+            MessageId = string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId,
+            References = References(message),
+            Date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : null,
+            Attachments = attachments,
+        };
+
+        var (kind, reason) = Classify(message, sender, read);
+        return read with { Kind = kind, Reason = reason };
+    }
+
+    private (string Kind, string Reason) Classify(MimeMessage message, MailboxAddress? sender, ReadMessage read)
+    {
+        // Bounces first: many also carry Auto-Submitted, and "this address bounced" is what the
+        // operator needs. They are recognised even without a sender (null-sender reports).
+        if (MessageClassifier.BounceReason(message, sender) is { } bounce)
+        {
+            return ("bounce", bounce);
+        }
+
+        var autoReply = MessageClassifier.AutoReplyReason(message);
+        if (autoReply is not null && (sender is null || !_allowList.Contains(sender.Address)))
+        {
+            return ("auto-reply", autoReply);
+        }
+
+        // A post's author is the sender's address (A3); mail that names nobody cannot be posted
+        // or verified (section C), however readable its body is.
+        if (sender is null)
+        {
+            return ("malformed", "no sender: the message has no From, Sender, Reply-To or Return-Path address");
+        }
+
+        if (autoReply is not null)
+        {
+            return ("message", $"{autoReply} from allow-listed sender {sender.Address}");
+        }
+
+        var empty = read.Subject.Length == 0 && read.Text.Length == 0 && read.Attachments.Count == 0;
+        var what = empty ? "empty message (no subject, text or attachments)" : "ordinary message";
+        return MessageClassifier.ListSign(message) is { } list
+            ? ("message", $"{what} from a mailing list or newsletter ({list}); posted like any message")
+            : ("message", what);
+    }
+
+    private static ReadMessage Malformed(string reason) => new() { Kind = "malformed", Reason = reason };
+
+    /// <summary>
+    /// Where the header block starts: after blank lines (several real messages begin with one,
+    /// which a strict parser reads as "no headers") and after an mbox <c>From </c> envelope line.
+    /// </summary>
+    private static int HeaderStart(ReadOnlySpan<byte> raw)
+    {
+        var position = 0;
+        while (position < raw.Length)
+        {
+            var end = raw[position..].IndexOf((byte)'\n');
+            var line = end < 0 ? raw[position..] : raw.Slice(position, end);
+            var next = end < 0 ? raw.Length : position + end + 1;
+            if (line.Trim(" \t\r"u8).IsEmpty)
+            {
+                position = next;
+                continue;
+            }
+
+            return line.StartsWith("From "u8) ? next : position;
+        }
+
+        return position;
+    }
+
+    private static MemoryStream OpenStream(ReadOnlyMemory<byte> raw, int start)
+    {
+        var rest = raw[start..];
+        return MemoryMarshal.TryGetArray(rest, out var segment) && segment.Array is not null
+            ? new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(rest.ToArray(), writable: false);
+    }
+
+    /// <summary>From, else Sender, Reply-To, Return-Path: the first one that holds an address.</summary>
+    private static MailboxAddress? Sender(MimeMessage message)
+    {
+        static bool Usable(MailboxAddress? m) => m is not null && !string.IsNullOrWhiteSpace(m.Address);
+
+        var from = message.From.Mailboxes.FirstOrDefault(Usable);
+        if (from is not null)
+        {
+            return from;
+        }
+
+        if (Usable(message.Sender))
+        {
+            return message.Sender;
+        }
+
+        var replyTo = message.ReplyTo.Mailboxes.FirstOrDefault(Usable);
+        if (replyTo is not null)
+        {
+            return replyTo;
+        }
+
+        var returnPath = message.Headers[HeaderId.ReturnPath];
+        return returnPath is not null && MailboxAddress.TryParse(returnPath, out var path) && Usable(path) ? path : null;
+    }
+
+    private static IReadOnlyList<string> References(MimeMessage message)
+    {
+        var ids = new List<string>(message.References);
+        if (!string.IsNullOrWhiteSpace(message.InReplyTo))
+        {
+            ids.Add(message.InReplyTo);
+        }
+
+        return ids.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static string OneLine(string? value) =>
+        value is null ? "" : string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+
+    private static string? SafeSanitize(TextPart html)
+    {
+        var source = BodyCollector.TextOf(html);
+        if (HtmlText.IsTooDeep(source))
+        {
+            // Not worth seconds of CPU per message to display an attack; Text still has the words.
+            return null;
+        }
+
+        var sanitized = MailHtmlSanitizer.Sanitize(source).Trim();
+        return sanitized.Length == 0 ? null : sanitized;
+    }
+
+    private List<ReadAttachment> CollectAttachments(MimeMessage message)
+    {
+        var attachments = new List<ReadAttachment>();
+        foreach (var entity in MessageClassifier.OwnEntities(message.Body))
+        {
+            switch (entity)
+            {
+                case MessagePart attached:
+                    attachments.Add(AttachedMessage(attached));
+                    break;
+                case TnefPart tnef:
+                    AddTnef(tnef, attachments);
+                    break;
+                case MimePart part when !IsBodyText(part) && !IsMachinePart(part):
+                    attachments.Add(Attachment(part, attachments.Count));
+                    break;
+            }
+        }
+
+        return attachments;
+    }
+
+    /// <summary>
+    /// Outlook's winmail.dat means nothing to a feed reader: post the files inside it. When it
+    /// cannot be opened, the .dat itself is kept so nothing the sender attached is lost.
+    /// </summary>
+    private void AddTnef(TnefPart tnef, List<ReadAttachment> attachments)
+    {
+        List<MimePart> inner;
+        try
+        {
+            // The TNEF body (RTF or HTML) comes out as a text part; the real body is outside it.
+            inner = tnef.ExtractAttachments().OfType<MimePart>().Where(p => !IsBodyText(p)).ToList();
+        }
+        catch (Exception)
+        {
+            attachments.Add(Attachment(tnef, attachments.Count));
+            return;
+        }
+
+        foreach (var part in inner)
+        {
+            attachments.Add(Attachment(part, attachments.Count));
+        }
+    }
+
+    private ReadAttachment Attachment(MimePart part, int index)
+    {
+        var type = part.ContentType.MimeType.ToLowerInvariant();
+        var name = CleanFileName(part.FileName) ?? GeneratedName(index, type);
+        using var decoded = new CappedBuffer(MaxAttachmentSize);
+        try
+        {
+            part.Content?.DecodeTo(decoded);
+        }
+        catch (Exception)
+        {
+            // A truncated or corrupt payload: keep what was decoded before the damage rather
+            // than losing the attachment.
+        }
+
+        return Attachment(name, type, decoded, part.ContentId);
+    }
+
+    private ReadAttachment AttachedMessage(MessagePart attached)
+    {
+        using var encoded = new CappedBuffer(MaxAttachmentSize);
+        try
+        {
+            attached.Message?.WriteTo(encoded);
+        }
+        catch (Exception)
+        {
+            // As for a damaged payload: a partial .eml is better than none.
+        }
+
+        return Attachment(AttachedMessageName(attached), "message/rfc822", encoded, attached.ContentId);
+    }
+
+    private ReadAttachment Attachment(string name, string type, CappedBuffer content, string? contentId)
+    {
+        var bytes = content.Content;
+        return new ReadAttachment
+        {
+            FileName = name,
+            ContentType = type,
+            Size = content.Length,
+            Kept = bytes is not null,
+            LeftOutReason = bytes is null ? ByteSize.OverLimit(content.Length, MaxAttachmentSize) : null,
+            ContentId = string.IsNullOrWhiteSpace(contentId) ? null : contentId,
+            Content = bytes,
+        };
+    }
+
+    private static string AttachedMessageName(MessagePart attached)
+    {
+        var named = CleanFileName(attached.ContentDisposition?.FileName ?? attached.ContentType.Name);
+        if (named is not null)
+        {
+            return named.EndsWith(".eml", StringComparison.OrdinalIgnoreCase) ? named : named + ".eml";
+        }
+
+        var subject = CleanFileName(OneLine(attached.Message?.Subject));
+        return subject is null ? "forwarded-message.eml" : subject + ".eml";
+    }
+
+    /// <summary>A plain or HTML part shown as the body rather than offered as a file.</summary>
+    internal static bool IsBodyText(MimePart part) =>
+        part is TextPart { IsAttachment: false } text && (text.IsPlain || text.IsHtml);
+
+    /// <summary>Machine-readable report and signature parts: they explain the mail, they are not files someone sent.</summary>
+    private static bool IsMachinePart(MimePart part) =>
+        part.ContentType.MimeType.ToLowerInvariant() is "message/delivery-status" or "message/global-delivery-status"
+            or "message/disposition-notification" or "message/global-disposition-notification"
+            or "text/rfc822-headers" or "message/global-headers"
+            or "application/pgp-signature" or "application/pkcs7-signature" or "application/x-pkcs7-signature";
+
+    /// <summary>
+    /// The name without any path (a name like <c>..\..\boot.ini</c> must not reach a file system)
+    /// or control characters; null when nothing usable remains.
+    /// </summary>
+    private static string? CleanFileName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var lastSeparator = name.LastIndexOfAny(['/', '\\']);
+        var bare = lastSeparator >= 0 ? name[(lastSeparator + 1)..] : name;
+        var builder = new StringBuilder(bare.Length);
+        foreach (var c in bare)
+        {
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        var clean = builder.ToString().Trim().Trim('.').Trim();
+        if (clean.Length > 200)
+        {
+            var extension = Path.GetExtension(clean);
+            clean = clean[..(200 - Math.Min(extension.Length, 20))] + extension[..Math.Min(extension.Length, 20)];
+        }
+
+        return clean.Length == 0 ? null : clean;
+    }
+
+    private static string GeneratedName(int index, string mimeType)
+    {
+        var extension = mimeType == "message/rfc822" ? ".eml"
+            : MimeTypes.TryGetExtension(mimeType, out var known) && !string.IsNullOrEmpty(known) ? known
+            : ".bin";
+        if (!extension.StartsWith('.'))
+        {
+            extension = "." + extension;
+        }
+
+        return $"attachment-{index + 1}{extension}";
+    }
+
+    /// <summary>
+    /// Gathers the displayed text the way a mail client lays it out: the plain alternative when
+    /// there is one, else HTML rendered as text; in <c>multipart/mixed</c> every inline text
+    /// part in order (e.g. a list footer after the message).
+    /// </summary>
+    private sealed class BodyCollector
+    {
+        private readonly List<string> _texts = [];
+
+        /// <summary>The first HTML body part, for <see cref="ReadMessage.SanitizedHtml"/>.</summary>
+        public TextPart? Html { get; private set; }
+
+        public void Visit(MimeEntity? entity)
+        {
+            // Nesting depth is bounded by MimeKit's parser (ParserOptions.MaxMimeDepth), so
+            // recursion here cannot run away.
+            if (entity is Multipart { Count: 0 } empty && !string.IsNullOrWhiteSpace(empty.Preamble))
+            {
+                // A multipart header over a body with no boundaries in it (seen from mobile
+                // clients): the text the sender wrote is all in what MIME calls the preamble.
+                _texts.Add(empty.Preamble);
+                return;
+            }
+
+            switch (entity)
+            {
+                case MultipartAlternative alternative:
+                    VisitAlternative(alternative);
+                    break;
+                case MultipartRelated related:
+                    Visit(related.Root ?? (related.Count > 0 ? related[0] : null));
+                    break;
+                case Multipart multipart:
+                    foreach (var child in multipart)
+                    {
+                        Visit(child);
+                    }
+
+                    break;
+                case TextPart { IsAttachment: false, IsPlain: true } plain:
+                    _texts.Add(PlainText(plain));
+                    break;
+                case TextPart { IsAttachment: false, IsHtml: true } html:
+                    Html ??= html;
+                    _texts.Add(HtmlText.ToPlainText(TextOf(html)));
+                    break;
+            }
+        }
+
+        public string Text()
+        {
+            var parts = _texts
+                .Select(t => t.Replace("\r\n", "\n").Replace('\r', '\n').TrimEnd())
+                .Where(t => t.Trim().Length > 0);
+            return string.Join("\n\n", parts).Trim('\n');
+        }
+
+        private void VisitAlternative(Multipart alternative)
+        {
+            // RFC 2046 §5.1.4: alternatives come in increasing order of preference; we prefer
+            // the sender's own plain text for Text, and keep the richest HTML for display.
+            var plain = alternative.LastOrDefault(child => Contains(child, p => p.IsPlain));
+            var html = alternative.LastOrDefault(child => Contains(child, p => p.IsHtml));
+            if (plain is not null)
+            {
+                Visit(plain);
+                if (html is not null && html != plain && Html is null)
+                {
+                    Html = FirstText(html, p => p.IsHtml);
+                }
+            }
+            else if (html is not null)
+            {
+                Visit(html);
+            }
+            else if (alternative.Count > 0)
+            {
+                Visit(alternative[^1]);
+            }
+        }
+
+        private static bool Contains(MimeEntity entity, Func<TextPart, bool> match) => FirstText(entity, match) is not null;
+
+        private static TextPart? FirstText(MimeEntity entity, Func<TextPart, bool> match) =>
+            MessageClassifier.OwnEntities(entity).OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment && match(p));
+
+        private static string PlainText(TextPart part)
+        {
+            var text = TextOf(part);
+            if (!part.IsFlowed)
+            {
+                return text;
+            }
+
+            // RFC 3676: soft line breaks are joined; with DelSp=yes the space before them goes too.
+            var deleteSpace = part.ContentType.Parameters.TryGetValue("delsp", out string? delsp)
+                && delsp.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase);
+            return new FlowedToText { DeleteSpace = deleteSpace }.Convert(text);
+        }
+
+        /// <summary>
+        /// The part's text in its declared charset. An unknown or unsupported charset (the
+        /// fixtures have <c>unicode-1-1-utf-7</c>) falls back to UTF-8, then ISO-8859-1, which
+        /// cannot fail: mail is never rejected for its charset label.
+        /// </summary>
+        public static string TextOf(TextPart part)
+        {
+            try
+            {
+                return part.Text;
+            }
+            catch (Exception)
+            {
+                using var decoded = new MemoryStream();
+                try
+                {
+                    part.Content?.DecodeTo(decoded);
+                }
+                catch (Exception)
+                {
+                    // Use what was decoded before the damage.
+                }
+
+                var bytes = decoded.ToArray();
+                try
+                {
+                    return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return Encoding.Latin1.GetString(bytes);
+                }
+            }
+        }
     }
 }

@@ -6,7 +6,14 @@ namespace Mailroom.Inbound;
 /// </summary>
 public sealed record ReadMessage
 {
-    /// <summary><c>message</c>, <c>auto-reply</c>, <c>bounce</c> or <c>malformed</c>.</summary>
+    /// <summary>
+    /// <c>message</c>, <c>auto-reply</c>, <c>bounce</c> or <c>malformed</c>, decided in that order of checks:
+    /// <c>bounce</c> for delivery reports and read receipts (multipart/report, message/delivery-status,
+    /// X-Failed-Recipients, MAILER-DAEMON/postmaster failure notices); <c>auto-reply</c> for
+    /// Auto-Submitted other than <c>no</c>, X-Autoreply/X-Autorespond, Precedence: auto_reply or an
+    /// out-of-office subject, unless the sender is allow-listed; <c>malformed</c> for data that is not
+    /// a mail or names no sender at all; everything else, newsletters and list mail included, <c>message</c>.
+    /// </summary>
     public required string Kind { get; init; }
 
     /// <summary>Why this kind, in a sentence an operator understands.</summary>

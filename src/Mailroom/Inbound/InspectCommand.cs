@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Mailroom.Inbound;
+
+/// <summary>
+/// <c>mailroom inspect FILE.eml [--max-attachment-size BYTES]</c>: shows what Mailroom would make
+/// of a saved email, without a database or a running server, so an operator can answer
+/// "why was this mail not posted?" from the file alone. Prints one JSON object on stdout.
+/// </summary>
+/// <remarks>
+/// Program.cs dispatches to it before building the host:
+/// <c>if (args is ["inspect", ..]) return InspectCommand.Run(args[1..], Console.Out, Console.Error);</c>
+/// </remarks>
+public static class InspectCommand
+{
+    /// <summary>Success, whatever the mail turned out to be (a malformed mail is a valid answer).</summary>
+    public const int Ok = 0;
+
+    /// <summary>Wrong arguments, or the file could not be read.</summary>
+    public const int UsageError = 2;
+
+    private const string Usage = "usage: mailroom inspect FILE.eml [--max-attachment-size BYTES]";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+
+        // Subjects and text are shown to a person: keep "é" and "<" readable, not \u00e9.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Runs the command; <paramref name="args"/> are the arguments after <c>inspect</c>.</summary>
+    /// <returns><see cref="Ok"/> or <see cref="UsageError"/>, to be used as the process exit code.</returns>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["-h" or "--help"])
+        {
+            stdout.WriteLine(Usage);
+            return Ok;
+        }
+
+        if (!TryParse(args, out var path, out var maxAttachmentSize, out var error))
+        {
+            stderr.WriteLine($"mailroom inspect: {error}");
+            stderr.WriteLine(Usage);
+            return UsageError;
+        }
+
+        byte[] raw;
+        try
+        {
+            raw = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            stderr.WriteLine($"mailroom inspect: cannot read {path}: {ex.Message}");
+            return UsageError;
+        }
+
+        var read = new MessageReader(maxAttachmentSize).Read(raw);
+        var report = new Report(
+            read.Kind,
+            read.Reason,
+            read.FromAddress,
+            read.FromName,
+            read.Subject,
+            read.Text,
+            read.Quoted,
+            read.MessageId,
+            [.. read.Attachments.Select(a => new AttachmentReport(a.FileName, a.ContentType, a.Size, a.Kept, a.LeftOutReason))]);
+        stdout.WriteLine(JsonSerializer.Serialize(report, Json));
+        return Ok;
+    }
+
+    private static bool TryParse(string[] args, out string path, out long maxAttachmentSize, out string error)
+    {
+        path = "";
+        maxAttachmentSize = new InboundOptions().MaxAttachmentSize;
+        error = "";
+        string? file = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? size = null;
+            if (arg == "--max-attachment-size")
+            {
+                if (i + 1 >= args.Length)
+                {
+                    error = "--max-attachment-size needs a number of bytes";
+                    return false;
+                }
+
+                size = args[++i];
+            }
+            else if (arg.StartsWith("--max-attachment-size=", StringComparison.Ordinal))
+            {
+                size = arg["--max-attachment-size=".Length..];
+            }
+            else if (arg.StartsWith('-'))
+            {
+                error = $"unknown option {arg}";
+                return false;
+            }
+            else if (file is null)
+            {
+                file = arg;
+                continue;
+            }
+            else
+            {
+                error = $"only one file can be inspected (got {file} and {arg})";
+                return false;
+            }
+
+            if (!long.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out maxAttachmentSize) || maxAttachmentSize < 0)
+            {
+                error = $"--max-attachment-size must be a whole number of bytes (got \"{size}\")";
+                return false;
+            }
+        }
+
+        if (file is null)
+        {
+            error = "no file given";
+            return false;
+        }
+
+        path = file;
+        return true;
+    }
+
+    private sealed record Report(
+        string Kind,
+        string Reason,
+        string? From,
+        string? FromName,
+        string Subject,
+        string Text,
+        string Quoted,
+        string? MessageId,
+        IReadOnlyList<AttachmentReport> Attachments);
+
+    private sealed record AttachmentReport(string Name, string Type, long Size, bool Kept, string? Reason);
+}
