@@ -1,6 +1,64 @@
+using Mailroom.Components;
+using Mailroom.Groups;
+using Mailroom.Hosting;
+using Mailroom.Inbound;
+using Mailroom.Integrations;
+using Mailroom.People;
+using Mailroom.Posts;
+using Mailroom.Storage;
+using Mailroom.Workspaces;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+if (args is ["inspect", .. var inspectArgs])
+{
+    return InspectCommand.Run(inspectArgs, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+var dataDirectory = Path.GetFullPath(builder.Configuration[$"{MailroomOptions.SectionName}:DataDirectory"] ?? "data");
+builder.Services.AddDataProtection()
+    .SetApplicationName("Mailroom")
+    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+
+builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpEndpoints>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMailroomProblems();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks();
+builder.Services.AddStorage(builder.Configuration);
+builder.Services.AddPeople();
+builder.Services.AddWorkspaces();
+builder.Services.AddIntegrations();
+builder.Services.AddInbound();
+builder.Services.AddRazorComponents();
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddHttpContextAccessor();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+
+await app.Services.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapOpenApi();
+app.MapHealthChecks("/healthz");
+app.MapWorkspacesApi();
+app.MapPeopleApi();
+app.MapGroupsApi();
+app.MapPostsApi();
+app.MapIntegrationsApi();
+app.MapInboundApi();
+app.MapRazorComponents<App>();
+
+await app.RunAsync();
+return 0;
 
 public partial class Program;

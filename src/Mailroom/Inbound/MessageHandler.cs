@@ -64,7 +64,7 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
             kept.Add((attachment, await blobs.PutAsync(attachment.Content!, cancellationToken)));
         }
         var notes = read.Attachments.Where(a => !a.Kept)
-            .Select(a => $"The attachment \"{a.FileName}\" ({Sizes.Human(a.Size)}) was left out: {a.LeftOutReason}.")
+            .Select(a => $"The attachment \"{a.FileName}\" was left out: {a.LeftOutReason}.")
             .ToList();
 
         var posted = 0;
