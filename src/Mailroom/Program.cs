@@ -10,6 +10,7 @@ using Mailroom.Workspaces;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using System.Text.Json.Serialization;
 
 if (args is ["inspect", .. var inspectArgs])
 {
@@ -26,6 +27,7 @@ builder.Services.AddDataProtection()
 builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpEndpoints>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMailroomProblems();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
 builder.Services.AddStorage(builder.Configuration);

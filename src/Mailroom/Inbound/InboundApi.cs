@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,8 +17,17 @@ public static class InboundApi
         return api;
     }
 
-    private static async Task<Ok<IReadOnlyList<InboundLogEntry>>> ListAsync(InboundStatus? status, int? take, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await log.ListAsync(await db.RequireAsync(http.User, ct), status, take ?? 100, ct));
+    private static async Task<Ok<IReadOnlyList<InboundLogEntry>>> ListAsync(string? status, int? take, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        InboundStatus? filter = null;
+        if (!string.IsNullOrEmpty(status))
+        {
+            filter = Enum.TryParse<InboundStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw AppProblem.Invalid("invalid_status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<InboundStatus>().Select(n => n.ToLowerInvariant()))}.");
+        }
+        return TypedResults.Ok(await log.ListAsync(await db.RequireAsync(http.User, ct), filter, take ?? 100, ct));
+    }
 
     private static async Task<Ok<InboundLogEntry>> GetAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await log.GetAsync(await db.RequireAsync(http.User, ct), id, ct));

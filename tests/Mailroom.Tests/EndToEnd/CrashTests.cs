@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Mailroom.Tests.Infrastructure;
+
+namespace Mailroom.Tests.EndToEnd;
+
+/// <summary>
+/// The promise of the intake: an email that got 250 is never lost and never posted twice, even
+/// when the server is killed (SIGKILL, no shutdown code) while clients are sending.
+/// </summary>
+public class CrashTests
+{
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task ServerKilledWhileReceiving500Emails_EveryAcceptedEmailIsPostedExactlyOnce(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var integration = await server.Http.AddIntegrationAsync("Crash");
+
+        const int total = 500;
+        var accepted = new ConcurrentBag<string>();
+        var next = -1;
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+
+        async Task SendLoopAsync()
+        {
+            while (true)
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= total)
+                {
+                    return;
+                }
+                try
+                {
+                    using var client = new SmtpClient { Timeout = 10_000 };
+                    await client.ConnectAsync("127.0.0.1", server.SmtpPort, SecureSocketOptions.None, stop.Token);
+                    var subject = $"crash-{i:D4}";
+                    await client.SendAsync(MailFactory.Simple(integration.Address, subject, $"Message number {i}."), stop.Token);
+                    accepted.Add(subject);
+                    await client.DisconnectAsync(true, stop.Token);
+                }
+                catch (Exception ex) when (ex is IOException or SmtpCommandException or SmtpProtocolException or System.Net.Sockets.SocketException or ServiceNotConnectedException)
+                {
+                    // The server died under this client: the message was not acknowledged.
+                }
+            }
+        }
+
+        var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(SendLoopAsync)).ToArray();
+        while (accepted.Count < 150 && !stop.IsCancellationRequested)
+        {
+            await Task.Delay(5);
+        }
+        server.Kill();
+        await Task.WhenAll(senders);
+        Assert.InRange(accepted.Count, 150, total - 1);
+
+        await server.StartAsync();
+        await server.Http.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2));
+
+        var posts = await server.Http.WholeFeedAsync(integration.GroupId);
+        var titles = posts.Select(p => p.Title).ToList();
+        var duplicates = titles.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, "posted twice: " + string.Join(", ", duplicates));
+        var lost = accepted.Except(titles).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} accepted emails are not posts: {string.Join(", ", lost.Take(20))}");
+        var failed = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound?status=Failed");
+        Assert.Empty(failed);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Mailroom.Tests.Infrastructure;
+
+/// <summary>
+/// The real server, as a user runs it: <c>dotnet Mailroom.dll</c> in a child process, with its own
+/// data directory, HTTP and SMTP ports, on SQLite or PostgreSQL. It can be killed (SIGKILL) and
+/// started again on the same data.
+/// </summary>
+public sealed class MailroomServer : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _settings;
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public MailroomServer(Database database, IDictionary<string, string>? settings = null)
+    {
+        Database = database;
+        DataDirectory = Directory.CreateTempSubdirectory("mailroom-test-").FullName;
+        HttpPort = FreePort.Next();
+        SmtpPort = FreePort.Next();
+        _settings = new Dictionary<string, string>
+        {
+            ["Mailroom:DataDirectory"] = DataDirectory,
+            ["urls"] = $"http://127.0.0.1:{HttpPort}",
+            ["Mailroom:Smtp:Port"] = SmtpPort.ToString(),
+            ["Mailroom:Inbound:PollInterval"] = "00:00:00.500",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        };
+        if (database == Database.Postgres)
+        {
+            _settings["Mailroom:Database:Provider"] = "postgres";
+            _settings["ConnectionStrings:Mailroom"] = Postgres.NewDatabase();
+        }
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            _settings[key] = value;
+        }
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public Database Database { get; }
+    public string DataDirectory { get; }
+    public int HttpPort { get; }
+    public int SmtpPort { get; }
+    public HttpClient Http { get; }
+    public string MailDomain => _settings.GetValueOrDefault("Mailroom:MailDomain", "mailroom.localhost");
+    public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    public static async Task<MailroomServer> StartAsync(Database database, IDictionary<string, string>? settings = null)
+    {
+        var server = new MailroomServer(database, settings);
+        await server.StartAsync();
+        return server;
+    }
+
+    public async Task StartAsync()
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Mailroom.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--contentRoot");
+        info.ArgumentList.Add(AppContext.BaseDirectory);
+        foreach (var (key, value) in _settings)
+        {
+            info.ArgumentList.Add($"--{key}={value}");
+        }
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment.Remove("ASPNETCORE_URLS");
+        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {_process.ExitCode} while starting:\n{Log}");
+            }
+            try
+            {
+                using var response = await Http.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The server did not become healthy in 60 s:\n{Log}");
+    }
+
+    /// <summary>Kills the process at once (SIGKILL): no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Sets the workspace up through the API and authenticates <see cref="Http"/> as its owner.</summary>
+    public async Task<string> SetupAsync(string workspaceName = "Acme", string email = "owner@acme.test", string password = "correct horse battery")
+    {
+        var response = await Http.PostAsJsonAsync("/api/setup", new { workspaceName, ownerName = "Olivia Owner", email, password });
+        await Api.EnsureAsync(response);
+        var body = await response.Content.ReadFromJsonAsync<Api.SetupResponse>();
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!.Token);
+        return body.Token;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            if (_log.Length < 200_000)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        Http.Dispose();
+        await Task.Yield();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
