@@ -24,7 +24,9 @@ builder.Services.AddDataProtection()
     .SetApplicationName("Mailroom")
     .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
 
-builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>, HttpEndpoints>();
+// Kestrel would warn that code-defined endpoints override 'urls'; bind them ourselves instead.
+builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(new HttpEndpoints(builder.Configuration[WebHostDefaults.ServerUrlsKey]));
+builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMailroomProblems();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -9,17 +9,13 @@ namespace Mailroom.Hosting;
 /// Kestrel ignores those as soon as code adds an endpoint — the mail listener does — so they
 /// are bound here explicitly, the same way the framework would.
 /// </summary>
-public sealed class HttpEndpoints(IConfiguration configuration) : IConfigureOptions<KestrelServerOptions>
+public sealed class HttpEndpoints(string? configuredUrls) : IConfigureOptions<KestrelServerOptions>
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
     public void Configure(KestrelServerOptions options)
     {
-        var urls = configuration["urls"];
-        if (string.IsNullOrWhiteSpace(urls))
-        {
-            urls = DefaultUrls;
-        }
+        var urls = string.IsNullOrWhiteSpace(configuredUrls) ? DefaultUrls : configuredUrls;
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parsed = BindingAddress.Parse(url);

@@ -14,8 +14,12 @@ public sealed class InboundOptions
     /// <summary>Messages claimed per round.</summary>
     public int BatchSize { get; set; } = 32;
 
-    /// <summary>How long a claim lasts before another processor may take the message over.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim lasts before another server may take the message over (a server that
+    /// restarts releases its own claims at once). Posting twice is prevented by a unique index
+    /// whatever the lease, so this only trades take-over delay against wasted work.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Attempts before a message that keeps failing is marked failed.</summary>
     public int MaxAttempts { get; set; } = 5;

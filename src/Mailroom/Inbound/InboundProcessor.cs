@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,15 +11,22 @@ namespace Mailroom.Inbound;
 /// that marks it done, so a crash anywhere means "processed again from the start", never twice.
 /// </summary>
 public sealed partial class InboundProcessor(
-    IServiceScopeFactory scopes, ProcessorSignal signal, IOptions<InboundOptions> options, TimeProvider clock,
-    ILogger<InboundProcessor> logger) : BackgroundService
+    IServiceScopeFactory scopes, ProcessorSignal signal, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
+    TimeProvider clock, ILogger<InboundProcessor> logger) : BackgroundService
 {
-    private readonly string _owner = Guid.NewGuid().ToString("N");
+    private readonly string _owner = InstanceId(mailroom.Value.FullDataDirectory);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // Let the host finish starting (migrations ran before) and pick up what a crash left.
         await Task.Yield();
+        // Claims this server held when it died are released at once rather than left to expire;
+        // other servers' claims (their own ids, their own data directories) are left alone.
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+            await db.InboundMessages.Where(m => m.LeaseOwner == _owner && m.Status == InboundStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), stoppingToken);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             int processed;
@@ -123,6 +131,20 @@ public sealed partial class InboundProcessor(
                 .SetProperty(m => m.Outcome, (giveUp ? "Processing failed; kept for inspection: " : "Processing failed, will retry: ") + ex.GetType().Name + ": " + Shorten(ex.Message))
                 .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }
+    }
+
+    /// <summary>A stable id for this server, kept in its data directory across restarts.</summary>
+    private static string InstanceId(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, "instance-id");
+        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: 32 } existing)
+        {
+            return existing;
+        }
+        var id = Guid.NewGuid().ToString("N");
+        File.WriteAllText(path, id);
+        return id;
     }
 
     private static string Shorten(string s) => s.Length <= 400 ? s : s[..400];
