@@ -37,6 +37,7 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         var groups = await setup.SetUpAsync("Acme", "Ada Lovelace", OwnerEmail, OwnerPassword);
         await Expect(groups.Heading).ToBeVisibleAsync();
         await Expect(groups.Sidebar.WorkspaceName).ToHaveTextAsync("Acme");
+        await _browser.ScreenshotAsync("00-groups-empty");
 
         // Administration → Integrations → Email → Add, into a new group dedicated to these emails.
         var integrations = await groups.Sidebar.OpenEmailIntegrationsAsync();
@@ -71,6 +72,9 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         var log = await new Sidebar(page).OpenInboundLogAsync();
         await Expect(log.Row(subject)).ToContainTextAsync("posted");
         await _browser.ScreenshotAsync("06-inbound-log");
+        await page.GotoAsync("/groups");
+        await Expect(groups.Group("Newsletters")).ToContainTextAsync("1 post");
+        await _browser.ScreenshotAsync("00-groups");
 
         // The gear finds the address again; gear → trash → Remove takes it away.
         integrations = await new Sidebar(page).OpenEmailIntegrationsAsync();
@@ -79,7 +83,10 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         var panel = await integrations.OpenSettingsAsync("Acme Newsletter");
         await Expect(panel).ToContainTextAsync(added.Address);
         await _browser.ScreenshotAsync("02-integrations");
-        await integrations.RemoveAsync("Acme Newsletter");
+        var confirmation = await integrations.StartRemovingAsync("Acme Newsletter");
+        await Expect(confirmation).ToContainTextAsync("Emails to it will be refused; its posts stay.");
+        await _browser.ScreenshotAsync("02b-remove-confirm");
+        await integrations.ConfirmRemovalAsync();
         await Expect(integrations.Row("Acme Newsletter")).ToHaveCountAsync(0);
         await Expect(integrations.Count).ToHaveTextAsync("0 of 3 active email integrations");
 

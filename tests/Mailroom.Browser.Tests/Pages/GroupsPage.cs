@@ -9,5 +9,5 @@ public sealed class GroupsPage(IPage page)
 
     public Sidebar Sidebar => new(page);
 
-    public ILocator Group(string name) => page.GetByRole(AriaRole.List, new() { Name = "Groups" }).GetByRole(AriaRole.Link).Filter(new() { HasText = name });
+    public ILocator Group(string name) => page.GetByRole(AriaRole.List, new() { Name = "Groups", Exact = true }).GetByRole(AriaRole.Link).Filter(new() { HasText = name });
 }

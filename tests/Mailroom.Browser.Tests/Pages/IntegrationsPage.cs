@@ -31,14 +31,21 @@ public sealed class IntegrationsPage(IPage page)
         return panel;
     }
 
-    /// <summary>Gear → trash "Remove" → confirm "Remove".</summary>
-    public async Task RemoveAsync(string title)
+    private ILocator Confirmation => page.GetByRole(AriaRole.Group, new() { Name = "Confirm removal" });
+
+    /// <summary>Gear → trash "Remove": the page asks for confirmation.</summary>
+    public async Task<ILocator> StartRemovingAsync(string title)
     {
         var panel = await OpenSettingsAsync(title);
         await panel.GetByRole(AriaRole.Link, new() { Name = "Remove" }).ClickAsync();
-        var confirm = page.GetByRole(AriaRole.Group, new() { Name = "Confirm removal" });
-        await confirm.GetByText("Remove this integration?").WaitForAsync();
-        await confirm.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+        await Confirmation.GetByText("Remove this integration?").WaitForAsync();
+        return Confirmation;
+    }
+
+    /// <summary>The final "Remove" of the confirmation.</summary>
+    public async Task ConfirmRemovalAsync()
+    {
+        await Confirmation.GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
         await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The integration was removed" }).WaitForAsync();
     }
 }

@@ -6,13 +6,14 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Mailroom.Browser.Tests;
 
-public sealed class SignInTests : IAsyncLifetime
+public sealed class AccessTests : IAsyncLifetime
 {
     private const string Email = "owner@example.com";
     private const string Password = "a-long-enough-password";
 
     private MailroomServer _server = null!;
     private BrowserSession _browser = null!;
+    private string _ownerToken = "";
 
     public async Task InitializeAsync()
     {
@@ -20,7 +21,8 @@ public sealed class SignInTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };
         using var response = await http.PostAsJsonAsync("/api/setup", new { workspaceName = "Globex", ownerName = "Hank Scorpio", email = Email, password = Password });
         response.EnsureSuccessStatusCode();
-        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(SignInTests));
+        _ownerToken = (await response.Content.ReadFromJsonAsync<SetupResponse>())!.Token;
+        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(AccessTests));
     }
 
     public async Task DisposeAsync()
@@ -52,4 +54,29 @@ public sealed class SignInTests : IAsyncLifetime
         await page.GotoAsync("/groups");
         await page.WaitForURLAsync("**/signin?ReturnUrl=*");
     });
+
+    [Fact]
+    public Task AdminPages_ForAMember_SayAnAdminIsNeeded() => _browser.RunAsync(async page =>
+    {
+        using (var http = new HttpClient { BaseAddress = _server.BaseAddress })
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", _ownerToken);
+            using var created = await http.PostAsJsonAsync("/api/members", new { displayName = "Bart", email = "bart@example.com", password = "member-password", role = 2 });
+            created.EnsureSuccessStatusCode();
+        }
+
+        var signIn = new SignInPage(page);
+        await signIn.GotoAsync();
+        await signIn.SubmitAsync("bart@example.com", "member-password");
+        await page.WaitForURLAsync("**/groups");
+
+        foreach (var path in new[] { "/admin/inbound", "/admin/integrations/email", "/admin/integrations/email/add" })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You need to be an admin" })).ToBeVisibleAsync();
+        }
+        await _browser.ScreenshotAsync("08-admin-only");
+    });
+
+    private sealed record SetupResponse(string Token);
 }
