@@ -46,6 +46,10 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         await _browser.ScreenshotAsync("04-add-integration");
         var added = await add.AddToNewGroupAsync("Newsletters", "Acme Newsletter");
         Assert.Matches(@"^acme-newsletter-[a-z0-9]+@", added.Address);
+        await _browser.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await added.CopyButton.ClickAsync();
+        await Expect(added.CopyButton).ToHaveTextAsync("Copied");
+        Assert.Equal(added.Address, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         await _browser.ScreenshotAsync("05-integration-added");
 
         // Someone outside sends an email with an attachment to the generated address.
@@ -53,7 +57,8 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         await Mail.SendAsync(_server.SmtpPort, Mail.Create(
             "grace@example.org", "Grace Hopper", added.Address, subject,
             "Hello team,\n\nHere is this week's news.\n\n-- Grace",
-            "agenda.txt", Encoding.UTF8.GetBytes("1. Coffee\n2. Compilers\n")));
+            "agenda.txt", Encoding.UTF8.GetBytes("1. Coffee\n2. Compilers\n"),
+            ("big.bin", new byte[6 * 1024 * 1024])));
 
         // It becomes a post in the group's feed, recognisable as email.
         var feed = new GroupFeedPage(page);
@@ -66,6 +71,10 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         await Expect(attachment).ToBeVisibleAsync();
         StringAssert(await attachment.GetAttributeAsync("href"), "/api/posts/", "/attachments/");
         await Expect(post.OriginalEmail).ToBeVisibleAsync();
+        // Over the 5 MB limit: not attached, and the post says so.
+        await Expect(post.Attachment("big.bin")).ToHaveCountAsync(0);
+        await Expect(post.Note).ToContainTextAsync("big.bin");
+        await Expect(post.Note).ToContainTextAsync("5 MB");
         await _browser.ScreenshotAsync("03-feed");
 
         // The inbound log shows the message and what became of it.

@@ -21,7 +21,7 @@ public static class Mail
         }
     }
 
-    public static MimeMessage Create(string from, string fromName, string to, string subject, string body, string attachmentName, byte[] attachment)
+    public static MimeMessage Create(string from, string fromName, string to, string subject, string body, string attachmentName, byte[] attachment, params (string Name, byte[] Content)[] more)
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(fromName, from));
@@ -29,6 +29,10 @@ public static class Mail
         message.Subject = subject;
         var builder = new BodyBuilder { TextBody = body };
         builder.Attachments.Add(attachmentName, attachment, new ContentType("text", "plain"));
+        foreach (var (name, content) in more)
+        {
+            builder.Attachments.Add(name, content, new ContentType("application", "octet-stream"));
+        }
         message.Body = builder.ToMessageBody();
         return message;
     }

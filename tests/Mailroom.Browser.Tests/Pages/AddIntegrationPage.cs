@@ -19,7 +19,7 @@ public sealed class AddIntegrationPage(IPage page)
         var address = (await result.Locator("code.address").InnerTextAsync()).Trim();
         var groupHref = await result.GetByRole(AriaRole.Link, new() { Name = $"Open {groupName}" }).GetAttributeAsync("href")
             ?? throw new InvalidOperationException("The result has no link to the group.");
-        return new AddedIntegration(address, groupHref);
+        return new AddedIntegration(address, groupHref, result.GetByRole(AriaRole.Button, new() { Name = "Copy" }));
     }
 
     public async Task<IntegrationsPage> BackToIntegrationsAsync()
@@ -30,4 +30,4 @@ public sealed class AddIntegrationPage(IPage page)
     }
 }
 
-public sealed record AddedIntegration(string Address, string GroupPath);
+public sealed record AddedIntegration(string Address, string GroupPath, ILocator CopyButton);
