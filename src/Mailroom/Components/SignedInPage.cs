@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Components;
@@ -23,7 +24,16 @@ public abstract class SignedInPage : ComponentBase
     protected sealed override async Task OnInitializedAsync()
     {
         var state = await (AuthenticationState ?? throw new InvalidOperationException("No authentication state: is AddCascadingAuthenticationState registered?"));
-        Me = await Db.RequireAsync(state.User);
+        try
+        {
+            Me = await Db.RequireAsync(state.User);
+        }
+        catch (AppProblem problem) when (problem.Status == StatusCodes.Status401Unauthorized)
+        {
+            // A cookie outliving its account: start again from the sign-in page.
+            Navigation.NavigateTo("/signin");
+            return;
+        }
         await LoadAsync();
         Loaded = true;
     }

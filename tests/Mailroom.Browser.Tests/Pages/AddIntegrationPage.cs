@@ -29,5 +29,3 @@ public sealed class AddIntegrationPage(IPage page)
         return new IntegrationsPage(page);
     }
 }
-
-public sealed record AddedIntegration(string Address, string GroupPath, ILocator CopyButton);
