@@ -1,4 +1,5 @@
 using Mailroom.Components;
+using Mailroom.Components.Account;
 using Mailroom.Groups;
 using Mailroom.Hosting;
 using Mailroom.Inbound;
@@ -61,6 +62,7 @@ app.MapPostsApi();
 app.MapIntegrationsApi();
 app.MapInboundApi();
 app.MapRazorComponents<App>();
+app.MapAccountEndpoints();
 
 await app.RunAsync();
 return 0;

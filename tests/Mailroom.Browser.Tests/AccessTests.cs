@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using Mailroom.Browser.Tests.Infrastructure;
+using Mailroom.Browser.Tests.Pages;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Mailroom.Browser.Tests;
+
+public sealed class AccessTests : IAsyncLifetime
+{
+    private const string Email = "owner@example.com";
+    private const string Password = "a-long-enough-password";
+
+    private MailroomServer _server = null!;
+    private BrowserSession _browser = null!;
+    private string _ownerToken = "";
+
+    public async Task InitializeAsync()
+    {
+        _server = await MailroomServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var response = await http.PostAsJsonAsync("/api/setup", new { workspaceName = "Globex", ownerName = "Hank Scorpio", email = Email, password = Password });
+        response.EnsureSuccessStatusCode();
+        _ownerToken = (await response.Content.ReadFromJsonAsync<SetupResponse>())!.Token;
+        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(AccessTests));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public Task SignIn_WrongPasswordIsRefused_RightPasswordLandsOnGroups() => _browser.RunAsync(async page =>
+    {
+        // A page that needs an account sends the visitor to sign in first.
+        await page.GotoAsync("/admin/integrations/email");
+        await page.WaitForURLAsync("**/signin?ReturnUrl=*");
+
+        var signIn = new SignInPage(page);
+        await signIn.SubmitAsync(Email, "not-the-password");
+        await Expect(signIn.Error).ToHaveTextAsync("Wrong email or password.");
+        await _browser.ScreenshotAsync("07-signin-error");
+
+        await signIn.GotoAsync();
+        await signIn.SubmitAsync(Email, Password);
+        await page.WaitForURLAsync("**/groups");
+        var groups = new GroupsPage(page);
+        await Expect(groups.Heading).ToBeVisibleAsync();
+        await Expect(groups.Sidebar.WorkspaceName).ToHaveTextAsync("Globex");
+
+        await groups.Sidebar.SignOutAsync();
+        await page.GotoAsync("/groups");
+        await page.WaitForURLAsync("**/signin?ReturnUrl=*");
+    });
+
+    [Fact]
+    public Task AdminPages_ForAMember_SayAnAdminIsNeeded() => _browser.RunAsync(async page =>
+    {
+        using (var http = new HttpClient { BaseAddress = _server.BaseAddress })
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", _ownerToken);
+            using var created = await http.PostAsJsonAsync("/api/members", new { displayName = "Bart", email = "bart@example.com", password = "member-password", role = 2 });
+            created.EnsureSuccessStatusCode();
+        }
+
+        var signIn = new SignInPage(page);
+        await signIn.GotoAsync();
+        await signIn.SubmitAsync("bart@example.com", "member-password");
+        await page.WaitForURLAsync("**/groups");
+
+        foreach (var path in new[] { "/admin/inbound", "/admin/integrations/email", "/admin/integrations/email/add" })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You need to be an admin" })).ToBeVisibleAsync();
+        }
+        await _browser.ScreenshotAsync("08-admin-only");
+    });
+
+    private sealed record SetupResponse(string Token);
+}

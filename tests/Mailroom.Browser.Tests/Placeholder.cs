@@ -1,1 +1,0 @@
-namespace Mailroom.Browser.Tests;
