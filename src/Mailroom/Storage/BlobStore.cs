@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Storage;
 
 /// <summary>
-/// Content-addressed files under <c>{data}/blobs</c>: raw messages and attachments, named by
+/// Content-addressed files under <c>{data}/blobs</c> (or <c>Mailroom:BlobDirectory</c>): raw messages and attachments, named by
 /// their SHA-256. A blob is written to a temporary file, fsynced, renamed into place and its
 /// directory fsynced, so once <see cref="PutAsync"/> returns the bytes survive a power cut.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class BlobStore
 
     public BlobStore(IOptions<MailroomOptions> options)
     {
-        _root = Path.Combine(options.Value.FullDataDirectory, "blobs");
+        _root = options.Value.FullBlobDirectory;
         _tmp = Path.Combine(_root, "tmp");
         Directory.CreateDirectory(_tmp);
     }
