@@ -55,8 +55,24 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
             return;
         }
 
-        // Existing posts mean an earlier attempt committed them: never post twice.
+        // Existing posts mean an earlier attempt committed them: never post twice. The same
+        // Message-ID already posted through an integration is a sender's retransmission (e.g. a
+        // 250 lost on the way back), not a new email.
         var done = await db.Posts.Where(p => p.InboundMessageId == message.Id).Select(p => p.IntegrationId).ToListAsync(cancellationToken);
+        if (message.MessageIdHeader is { Length: > 0 } messageId)
+        {
+            var activeIds = active.Select(i => (Guid?)i.Id).ToList();
+            var duplicates = await db.Posts
+                .Where(p => activeIds.Contains(p.IntegrationId) && p.InboundMessageId != message.Id)
+                .Join(db.InboundMessages.Where(m => m.MessageIdHeader == messageId), p => p.InboundMessageId, m => (Guid?)m.Id, (p, m) => p.IntegrationId)
+                .ToListAsync(cancellationToken);
+            done.AddRange(duplicates);
+            if (active.All(i => done.Contains(i.Id)) && duplicates.Count > 0)
+            {
+                Finish(message, InboundStatus.Ignored, $"Not posted again: an email with the same Message-ID ({Cap(messageId, 200)}) was already posted.");
+                return;
+            }
+        }
 
         var kept = new List<(ReadAttachment Attachment, string Hash)>();
         foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Content is not null))

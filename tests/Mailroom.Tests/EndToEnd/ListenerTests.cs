@@ -122,4 +122,23 @@ public class ListenerTests
         var post = Assert.Single(await server.Http.FeedAsync(integration.GroupId));
         Assert.Equal("Weekly digest", post.Title);
     }
+
+    [Fact]
+    public async Task SameEmailDeliveredTwice_IsPostedOnce_AndTheSecondIsLoggedAsDuplicate()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var integration = await server.Http.AddIntegrationAsync("Retries");
+        var raw = Encoding.ASCII.GetBytes("From: r@example.com\r\nMessage-ID: <retry-1@example.com>\r\nSubject: once\r\n\r\nOnly once please.\r\n");
+        await using var smtp = await RawSmtp.ConnectAsync(server.SmtpPort);
+        Assert.StartsWith("250", await smtp.SendAsync("r@example.com", [integration.Address], raw));
+        await server.Http.WaitUntilProcessedAsync();
+        Assert.StartsWith("250", await smtp.SendAsync("r@example.com", [integration.Address], raw));
+        await server.Http.WaitUntilProcessedAsync();
+
+        Assert.Single(await server.Http.FeedAsync(integration.GroupId));
+        var log = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound");
+        Assert.Equal(["ignored", "posted"], log.Select(e => e.Status));
+        Assert.Contains("same Message-ID", log[0].Outcome);
+    }
 }
