@@ -6,6 +6,8 @@
 # Env:   BENCH_COUNT   messages per case (default 5000)
 #        BENCH_SIZES   message sizes in bytes (default "2048 102400")
 #        BENCH_CONC    smtp-source sessions in parallel (default "1 4 20")
+#        BENCH_WARMUP  messages sent to each fresh server before the timed part (default 0); they
+#                      are posted before timing starts and counted in the checks
 #        BENCH_KEEP=1  keep each case's data directory under bench/out/data
 #        BENCH_NO_RESULTS=1  do not rewrite bench/RESULTS.md
 #        BENCH_SKIP_BUILD=1  reuse bench/out/server
@@ -15,6 +17,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 COUNT="${BENCH_COUNT:-5000}"
+WARMUP="${BENCH_WARMUP:-0}"
 SIZES="${BENCH_SIZES:-2048 102400}"
 CONCS="${BENCH_CONC:-1 4 20}"
 OUT="$ROOT/bench/out"
@@ -101,6 +104,20 @@ send() { # port size conc count rcpt logfile
   smtp-source -d -s "$3" -m "$4" -l "$2" -f "$SENDER" -t "$5" "127.0.0.1:$1" > "$6" 2>&1
 }
 
+# Polls the admin inbound log until no message is pending (or the deadline passes).
+# The status filter takes the enum *name* ("Pending") or number; lower-case "pending" is
+# answered 400 (see README).
+wait_pending() { # base token tag deadline
+  local pending
+  while :; do
+    pending="$(curl -s "$1/api/inbound?status=Pending&take=1" -H "Authorization: Bearer $2" || true)"
+    [[ "$pending" == "[]" ]] && return 0
+    if [[ "$pending" != \[* ]]; then warn "$3: unexpected /api/inbound answer: ${pending:0:200}"; fi
+    if [[ "$(calc "$(now) > $4")" == True ]]; then warn "$3: still pending after ${POST_TIMEOUT}s"; return 0; fi
+    sleep "$POLL_INTERVAL"
+  done
+}
+
 # ---------------------------------------------------------------- one Mailroom case
 # Sets M_RESULT="accept_s posted_s server_cpu_pct_accept ok"; runs in this shell so the EXIT trap
 # knows the server's pid.
@@ -135,6 +152,10 @@ run_mailroom() {
   log "$tag: server pid $SERVER_PID smtp :$smtp -> $address"
 
   local cpu0 cpu1 t0 t1 t2 rc=0
+  if (( WARMUP > 0 )); then
+    send "$smtp" "$size" "$conc" "$WARMUP" "$address" "$LOGS/$tag.warmup.log" || warn "$tag: warm-up failed"
+    wait_pending "$base" "$token" "$tag" "$(calc "$(now) + $POST_TIMEOUT")"
+  fi
   cpu0="$(cpu_ticks "$SERVER_PID")"
   t0="$(now)"
   send "$smtp" "$size" "$conc" "$COUNT" "$address" "$LOGS/$tag.smtp-source.log" || rc=$?
@@ -144,17 +165,8 @@ run_mailroom() {
     warn "$tag: smtp-source exited $rc: $(tail -3 "$LOGS/$tag.smtp-source.log" | tr '\n' ' ')"
   fi
 
-  # Wait until nothing is pending. The status filter takes the enum *name* ("Pending") or number;
-  # lower-case "pending" is answered 400 (see README).
-  local pending deadline
-  deadline="$(calc "$t1 + $POST_TIMEOUT")"
-  while :; do
-    pending="$(curl -s "$base/api/inbound?status=Pending&take=1" -H "Authorization: Bearer $token" || true)"
-    [[ "$pending" == "[]" ]] && break
-    if [[ "$pending" != \[* ]]; then warn "$tag: unexpected /api/inbound answer: ${pending:0:200}"; fi
-    if [[ "$(calc "$(now) > $deadline")" == True ]]; then warn "$tag: still pending after ${POST_TIMEOUT}s"; break; fi
-    sleep "$POLL_INTERVAL"
-  done
+  # Wait until nothing is pending (all accepted messages are posts, or failed: checked below).
+  wait_pending "$base" "$token" "$tag" "$(calc "$t1 + $POST_TIMEOUT")"
   t2="$(now)"
   # Cross-check through the posts API that the group has posts at all.
   local feed
@@ -163,10 +175,10 @@ run_mailroom() {
 
   stop_pid "$SERVER_PID"; SERVER_PID=""
 
-  local posts pend posted other ok=yes
+  local posts pend posted other ok=yes total=$((COUNT + WARMUP))
   read -r posts pend posted other < <(db_counts "$DATA_DIR")
-  if [[ "$posts" != "$COUNT" || "$posted" != "$COUNT" || "$pend" != 0 || "$other" != 0 ]]; then
-    warn "$tag: expected $COUNT posts; database has Posts=$posts, InboundMessages pending=$pend posted=$posted other=$other"
+  if [[ "$posts" != "$total" || "$posted" != "$total" || "$pend" != 0 || "$other" != 0 ]]; then
+    warn "$tag: expected $total posts; database has Posts=$posts, InboundMessages pending=$pend posted=$posted other=$other"
     ok=no
   fi
   if grep -Eq '^(fail|crit):' "$LOGS/$tag.server.log"; then
@@ -203,7 +215,7 @@ run_sink() {
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
 CORES="$(nproc)"
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
-log "run: N=$COUNT sizes=[$SIZES] sessions=[$CONCS] cores=$CORES loadavg=$LOAD"
+log "run: N=$COUNT warm-up=$WARMUP sizes=[$SIZES] sessions=[$CONCS] cores=$CORES loadavg=$LOAD"
 
 ROWS=()
 for size in $SIZES; do
@@ -229,7 +241,7 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 HEAD="size|sessions|N|Mailroom accepted/s|Mailroom until posted/s|server CPU while accepting|smtp-sink accepted/s|ratio accept/sink|counts ok"
 echo
-echo "Mailroom SMTP benchmark, $STARTED, nproc=$CORES, loadavg at start $LOAD, at end $LOAD_END"
+echo "Mailroom SMTP benchmark, $STARTED, N=$COUNT, warm-up=$WARMUP, nproc=$CORES, loadavg at start $LOAD, at end $LOAD_END"
 { echo "$HEAD"; printf '%s\n' "${ROWS[@]}"; } | column -t -s '|'
 
 # The product's aim: at 2 KB and 20 sessions, durable accept >= half of smtp-sink's rate.
@@ -274,7 +286,8 @@ EOF
     echo "## Latest run: $STARTED"
     echo
     echo "Machine: $CORES cores (nproc), **shared with other builds during the run** (load average"
-    echo "$LOAD at start, $LOAD_END at end), so absolute figures are noisy. N = $COUNT messages per case."
+    echo "$LOAD at start, $LOAD_END at end), so absolute figures are noisy. N = $COUNT messages per case, warm-up $WARMUP messages"
+    echo "per fresh server before timing."
     echo
     echo "| ${HEAD//|/ | } |"
     echo "|$(sed 's/[^|]*/---/g' <<<"$HEAD")|"
