@@ -72,10 +72,17 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 SERVER_PID=""
 SINK_PID=""
 DATA_DIR=""
+# Data directories are deleted at the end of the run, not after each case: on ext4, creating files
+# right after thousands were deleted can be much slower (the inode allocator skips recently freed
+# inodes), which would make one case slow down the next.
+DONE_DIRS=()
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
   [[ -n "$SINK_PID" ]] && kill "$SINK_PID" 2>/dev/null || true
-  if [[ -n "$DATA_DIR" && "${BENCH_KEEP:-0}" != 1 ]]; then rm -rf "$DATA_DIR"; fi
+  if [[ "${BENCH_KEEP:-0}" != 1 ]]; then
+    [[ -n "$DATA_DIR" ]] && rm -rf "$DATA_DIR"
+    (( ${#DONE_DIRS[@]} == 0 )) || rm -rf "${DONE_DIRS[@]}"
+  fi
 }
 trap cleanup EXIT
 
@@ -184,7 +191,7 @@ run_mailroom() {
   if grep -Eq '^(fail|crit):' "$LOGS/$tag.server.log"; then
     warn "$tag: server logged errors, see bench/out/logs/$tag.server.log: $(grep -Em2 -A2 '^(fail|crit):' "$LOGS/$tag.server.log" | tr '\n' ' ' | cut -c1-400)"
   fi
-  if [[ "${BENCH_KEEP:-0}" != 1 ]]; then rm -rf "$DATA_DIR"; fi
+  DONE_DIRS+=("$DATA_DIR")
   DATA_DIR=""
   (( rc == 0 )) || ok=no
 
