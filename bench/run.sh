@@ -293,8 +293,8 @@ EOF
     echo "## Latest run: $STARTED"
     echo
     echo "Machine: $CORES cores (nproc), **shared with other builds during the run** (load average"
-    echo "$LOAD at start, $LOAD_END at end), so absolute figures are noisy. N = $COUNT messages per case, warm-up $WARMUP messages"
-    echo "per fresh server before timing."
+    echo "$LOAD at start, $LOAD_END at end), so absolute figures are noisy."
+    echo "N = $COUNT messages per case; warm-up: $WARMUP messages per fresh server before timing."
     echo
     echo "| ${HEAD//|/ | } |"
     echo "|$(sed 's/[^|]*/---/g' <<<"$HEAD")|"
