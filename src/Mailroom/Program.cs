@@ -18,7 +18,13 @@ if (args is ["inspect", .. var inspectArgs])
     return InspectCommand.Run(inspectArgs, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the app's own folder (appsettings.json, wwwroot), not the caller's directory;
+// relative paths such as the data directory still resolve against the caller's directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    ContentRootPath = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
+});
 
 var dataDirectory = Path.GetFullPath(builder.Configuration[$"{MailroomOptions.SectionName}:DataDirectory"] ?? "data");
 builder.Services.AddDataProtection()
