@@ -11,7 +11,7 @@ namespace Mailroom.Inbound;
 /// that marks it done, so a crash anywhere means "processed again from the start", never twice.
 /// </summary>
 public sealed partial class InboundProcessor(
-    IServiceScopeFactory scopes, ProcessorSignal signal, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
+    IServiceScopeFactory scopes, BlobStore blobs, ProcessorSignal signal, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
     TimeProvider clock, ILogger<InboundProcessor> logger) : BackgroundService
 {
     private readonly string _owner = InstanceId(mailroom.Value.FullDataDirectory);
@@ -92,6 +92,7 @@ public sealed partial class InboundProcessor(
             {
                 await handler.HandleAsync(db, message, cancellationToken);
             }
+            blobs.Sync();
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -119,6 +120,7 @@ public sealed partial class InboundProcessor(
         try
         {
             await scope.ServiceProvider.GetRequiredService<MessageHandler>().HandleAsync(db, message, cancellationToken);
+            blobs.Sync();
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

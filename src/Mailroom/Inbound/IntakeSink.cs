@@ -32,7 +32,7 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore bl
     {
         try
         {
-            var hash = await blobs.PutAsync(message, cancellationToken);
+            var hash = await blobs.PutAsync(message, flush: false, cancellationToken);
             var row = new InboundMessage
             {
                 BlobHash = hash,

@@ -6,9 +6,10 @@ namespace Mailroom.Inbound;
 /// <summary>
 /// Commits accepted messages in groups: every session waiting at the same moment shares one
 /// database transaction (group commit), so twenty concurrent clients cost one fsync, not twenty.
-/// A session gets its 250 only after the transaction holding its row has committed.
+/// A session gets its 250 only after its raw bytes are synced and the transaction holding its row
+/// has committed.
 /// </summary>
-public sealed partial class IntakeWriter(IServiceScopeFactory scopes, ProcessorSignal signal, ILogger<IntakeWriter> logger) : BackgroundService
+public sealed partial class IntakeWriter(IServiceScopeFactory scopes, BlobStore blobs, ProcessorSignal signal, ILogger<IntakeWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -55,6 +56,8 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, ProcessorS
     {
         try
         {
+            // The batch's raw messages were written unflushed by their sessions: one sync makes them all durable.
+            blobs.Sync();
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
             db.ChangeTracker.AutoDetectChangesEnabled = false;

@@ -77,7 +77,7 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         var kept = new List<(ReadAttachment Attachment, string Hash)>();
         foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Content is not null))
         {
-            kept.Add((attachment, await blobs.PutAsync(attachment.Content!, cancellationToken)));
+            kept.Add((attachment, await blobs.PutAsync(attachment.Content!, flush: false, cancellationToken)));
         }
         var notes = read.Attachments.Where(a => !a.Kept)
             .Select(a => $"The attachment \"{a.FileName}\" was left out: {a.LeftOutReason}.")
