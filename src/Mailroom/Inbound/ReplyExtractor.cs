@@ -26,7 +26,8 @@ namespace Mailroom.Inbound;
 public static partial class ReplyExtractor
 {
     private const int MaxClassifiedLineLength = 1000;
-    private const int MaxHeaderContinuationLines = 3;
+    private const int MaxHeaderContinuationLines = 4;
+    private const int MaxQuotedSignatureLines = 4;
 
     private const char Empty = 'e';
     private const char Delimiter = 'd';
@@ -118,6 +119,12 @@ public static partial class ReplyExtractor
 
         RemoveAll(Signature);
 
+        // Nothing but attributions and quotes: a mail that says nothing new.
+        if (!pattern.ToString().Contains(Text) && pattern.ToString().Contains(Embedded))
+        {
+            return [];
+        }
+
         // Bottom-posting: the attribution and the quote first, the new text after them.
         if (BottomPosted().IsMatch(pattern.ToString()))
         {
@@ -127,13 +134,18 @@ public static partial class ReplyExtractor
         // An attribution after some text, followed by no quote (a client that does not prefix
         // quoted lines) or by a quote and the quoted mail's own signature: everything from the
         // attribution on is history.
-        foreach (var cut in new[] { MarkerWithoutQuote(), MarkerBeforeQuote() })
+        var withoutQuote = MarkerWithoutQuote().Match(pattern.ToString());
+        if (withoutQuote.Success)
         {
-            var match = cut.Match(pattern.ToString());
-            if (match.Success)
-            {
-                Keep(0, match.Index + 1);
-            }
+            Keep(0, withoutQuote.Index + 1);
+        }
+
+        // Text after the quote is the quoted mail's signature when it is short; a longer one is
+        // the sender answering below the quote, which stays (with the quote it answers).
+        var beforeQuote = MarkerBeforeQuote().Match(pattern.ToString());
+        if (beforeQuote.Success && beforeQuote.Groups["tail"].Value.Count(kind => kind == Text) <= MaxQuotedSignatureLines)
+        {
+            Keep(0, beforeQuote.Index + 1);
         }
 
         RemoveAll(Embedded);
@@ -231,32 +243,67 @@ public static partial class ReplyExtractor
         var joined = new List<JoinedLine>(lines.Length);
         for (var i = 0; i < lines.Length; i++)
         {
-            var line = lines[i];
-            if (line.Length <= MaxClassifiedLineLength && AttributionStart().IsMatch(line) && !IsEmbeddedMarker(line))
-            {
-                var candidate = line;
-                for (var k = 1; k <= MaxHeaderContinuationLines && i + k < lines.Length; k++)
-                {
-                    candidate += " " + ContinuationPrefix().Replace(lines[i + k], "");
-                    if (candidate.Length > MaxClassifiedLineLength)
-                    {
-                        break;
-                    }
-
-                    if (IsEmbeddedMarker(candidate))
-                    {
-                        joined.Add(new JoinedLine(candidate, i));
-                        i += k;
-                        goto next;
-                    }
-                }
-            }
-
-            joined.Add(new JoinedLine(line, i));
-        next:;
+            var (text, last) = WrappedAttribution(lines, i);
+            joined.Add(new JoinedLine(text, i));
+            i = last;
         }
 
         return joined;
+    }
+
+    /// <summary>
+    /// The attribution starting at line <paramref name="start"/> when the sender's client wrapped
+    /// it over several lines (blank lines and <c>&gt;</c> prefixes between the pieces are
+    /// dropped), else the line itself; with the index of the last line it spans.
+    /// </summary>
+    private static (string Text, int Last) WrappedAttribution(string[] lines, int start)
+    {
+        var line = lines[start];
+        if (line.Length > MaxClassifiedLineLength || string.IsNullOrWhiteSpace(line) || QuoteLine().IsMatch(line))
+        {
+            return (line, start);
+        }
+
+        if (IsEmbeddedMarker(line))
+        {
+            // "… <a@b.org>" then "wrote:" (or "um 12:52 Uhr:", "volgende geschreven:") on the
+            // next line: the marker already matched, its tail is a short line ending in a colon.
+            var next = start + 1;
+            return next < lines.Length && AttributionTail().IsMatch(lines[next]) ? (line + " " + lines[next].Trim(), next) : (line, start);
+        }
+
+        var candidate = line;
+        var continuation = "";
+        var pieces = 0;
+        for (var k = start + 1; k < lines.Length && pieces < MaxHeaderContinuationLines; k++)
+        {
+            var piece = ContinuationPrefix().Replace(lines[k], "");
+            if (piece.Length == 0)
+            {
+                continue;
+            }
+
+            pieces++;
+            candidate += " " + piece;
+            continuation = continuation.Length == 0 ? piece : continuation + " " + piece;
+            if (candidate.Length > MaxClassifiedLineLength)
+            {
+                break;
+            }
+
+            if (IsEmbeddedMarker(continuation))
+            {
+                // The following lines hold a whole marker of their own: this line is text before it.
+                break;
+            }
+
+            if (IsEmbeddedMarker(candidate))
+            {
+                return (candidate, k);
+            }
+        }
+
+        return (line, start);
     }
 
     private static char Classify(string line)
@@ -271,7 +318,7 @@ public static partial class ReplyExtractor
             return QuoteLine().IsMatch(line) ? Quote : Text;
         }
 
-        if (DelimiterLine().IsMatch(line))
+        if (DelimiterLine().IsMatch(line) || ReplyAboveThisLine().IsMatch(line))
         {
             return Delimiter;
         }
@@ -316,10 +363,18 @@ public static partial class ReplyExtractor
 
     // ---- Line kinds ----
 
+    // "## Please type your reply above this line ##": forums and help desks put it on top of
+    // their notifications; everything below it is theirs.
+    [GeneratedRegex(
+        @"^[\p{Zs}\t#*>\-]*.{0,60}(?:above this line|above the line|oberhalb dieser Zeile|au-dessus de cette ligne|encima de esta línea|por encima de esta línea|sopra questa riga|sopra questa linea|boven deze regel|boven deze lijn|powyżej tej linii|acima desta linha|ovanför denna rad|выше этой строки|在此行上方)",
+        Options, Timeout)]
+    private static partial Regex ReplyAboveThisLine();
+
     [GeneratedRegex(@"^[\p{Zs}\t]*[-_,=+~#*ᐧ—]+[\p{Zs}\t]*$", Options, Timeout)]
     private static partial Regex DelimiterLine();
 
-    [GeneratedRegex(@"^[\p{Zs}\t]*>", Options, Timeout)]
+    // "> quoted", and Supercite's "Richard> quoted" / "C> quoted".
+    [GeneratedRegex(@"^[\p{Zs}\t]*(?:\p{L}{1,10})?>", RegexOptions.CultureInvariant, Timeout)]
     private static partial Regex QuoteLine();
 
     [GeneratedRegex(@"\[([^\]]+)\]\([^)]+\)", Options, Timeout)]
@@ -340,8 +395,8 @@ public static partial class ReplyExtractor
 
     // ---- Embedded-mail markers (attribution lines, forwarded/original message banners) ----
 
-    [GeneratedRegex(@"^[\p{Zs}\t<>-]*(?:On|At|Le|Am|Op|El|Il|Em|Dnia|Dňa|In message|在)\s", Options, Timeout)]
-    private static partial Regex AttributionStart();
+    [GeneratedRegex(@"^[\p{Zs}\t>]*[^\s>:][^:]{0,40}[:：][\p{Zs}\t]*$", Options, Timeout)]
+    private static partial Regex AttributionTail();
 
     [GeneratedRegex(@"^[\s>\-]*", Options, Timeout)]
     private static partial Regex ContinuationPrefix();
@@ -414,7 +469,7 @@ public static partial class ReplyExtractor
     [GeneratedRegex("te*b[^q]*$", RegexOptions.None, Timeout)]
     private static partial Regex MarkerWithoutQuote();
 
-    [GeneratedRegex("te*b[eqbh]*[te]*$", RegexOptions.None, Timeout)]
+    [GeneratedRegex("te*b[eqbh]*(?<tail>[te]*)$", RegexOptions.None, Timeout)]
     private static partial Regex MarkerBeforeQuote();
 
     [GeneratedRegex("h+[hte]+h+e", RegexOptions.None, Timeout)]
