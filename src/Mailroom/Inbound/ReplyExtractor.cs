@@ -266,12 +266,15 @@ public static partial class ReplyExtractor
 
         if (IsEmbeddedMarker(line))
         {
-            // "… <a@b.org>" then "wrote:" (or "um 12:52 Uhr:", "volgende geschreven:") on the
-            // next line: the marker already matched, its tail is a short line ending in a colon.
-            var next = start + 1;
-            return next < lines.Length && AttributionTail().IsMatch(lines[next]) ? (line + " " + lines[next].Trim(), next) : (line, start);
+            return WithTail(lines, line, start);
         }
 
+        if (SentenceEnd().IsMatch(line))
+        {
+            return (line, start);
+        }
+
+        var opens = AttributionOpener().IsMatch(line);
         var candidate = line;
         var continuation = "";
         var pieces = 0;
@@ -283,27 +286,47 @@ public static partial class ReplyExtractor
                 continue;
             }
 
-            pieces++;
-            candidate += " " + piece;
-            continuation = continuation.Length == 0 ? piece : continuation + " " + piece;
-            if (candidate.Length > MaxClassifiedLineLength)
+            if (AttributionWord().IsMatch(piece))
             {
+                // Another attribution starts here: do not swallow the text before it.
                 break;
             }
 
-            if (IsEmbeddedMarker(continuation))
+            pieces++;
+            candidate += " " + piece;
+            continuation = continuation.Length == 0 ? piece : continuation + " " + piece;
+            if (candidate.Length > MaxClassifiedLineLength || (!opens && IsEmbeddedMarker(continuation)))
             {
-                // The following lines hold a whole marker of their own: this line is text before it.
+                // Too long, or the following lines hold a whole marker of their own and this
+                // line does not start like one: it is text before the marker.
                 break;
             }
 
             if (IsEmbeddedMarker(candidate))
             {
-                return (candidate, k);
+                return WithTail(lines, candidate, k);
+            }
+
+            if (SentenceEnd().IsMatch(piece))
+            {
+                break;
             }
         }
 
         return (line, start);
+    }
+
+    /// <summary>
+    /// A marker that already matched may still have a tail on the next line: "… &lt;a@b.org&gt;"
+    /// then "wrote:", "um 12:52 Uhr:" or "volgende geschreven:". A short line ending in a colon
+    /// right after a marker belongs to it.
+    /// </summary>
+    private static (string Text, int Last) WithTail(string[] lines, string marker, int last)
+    {
+        var next = last + 1;
+        return next < lines.Length && lines[next].Length <= MaxClassifiedLineLength && AttributionTail().IsMatch(lines[next])
+            ? (marker + " " + ContinuationPrefix().Replace(lines[next], "").Trim(), next)
+            : (marker, last);
     }
 
     private static char Classify(string line)
@@ -398,6 +421,17 @@ public static partial class ReplyExtractor
     [GeneratedRegex(@"^[\p{Zs}\t>]*[^\s>:][^:]{0,40}[:：][\p{Zs}\t]*$", Options, Timeout)]
     private static partial Regex AttributionTail();
 
+    // Where a wrapped attribution may start: "On …", "Le …", "Am …", or a date ("2016-03-03 …",
+    // "20 окт. 2016 …").
+    [GeneratedRegex(@"^[\p{Zs}\t<>-]*(?:(?:On|At|Le|Am|Op|El|Il|Em|Dnia|Dňa|Den|In message|在)\s|\d)", Options, Timeout)]
+    private static partial Regex AttributionOpener();
+
+    [GeneratedRegex(@"^[\p{Zs}\t<>-]*(?:On|At|Le|Am|Op|El|Il|Em|Dnia|Dňa|Den|In message|在)\s", Options, Timeout)]
+    private static partial Regex AttributionWord();
+
+    [GeneratedRegex(@"[.!?。！？][\p{Zs}\t""')]*$", Options, Timeout)]
+    private static partial Regex SentenceEnd();
+
     [GeneratedRegex(@"^[\s>\-]*", Options, Timeout)]
     private static partial Regex ContinuationPrefix();
 
@@ -419,7 +453,7 @@ public static partial class ReplyExtractor
     [GeneratedRegex(@"\d{4}.{1,80}(?:пользователь.{0,80}?написал|napisał\(a\)|пише)\s*:", Options, Timeout)]
     private static partial Regex DateSomeoneWrote();
 
-    [GeneratedRegex(@"\d{4}.{1,80}\s?<[^@<>\s]+@[^@<>.\s]+\.[^@<>\s]+>[:：]?\s*$", Options, Timeout)]
+    [GeneratedRegex(@"\d{4}.{1,80}\s?<[^@<>]{1,100}@[^@<>.]{1,100}\.[^@<>]{1,100}>[:：]?\s*$", Options, Timeout)]
     private static partial Regex DateSomeoneEmail();
 
     [GeneratedRegex(@"^.+\b(?:wrote\b\s+\bon|schrieb\b\s+\bam)\b.+[^:]+:", RegexOptions.CultureInvariant, Timeout)]
