@@ -26,8 +26,15 @@ namespace Mailroom.Inbound;
 public static partial class ReplyExtractor
 {
     private const int MaxClassifiedLineLength = 1000;
+
+    /// <summary>
+    /// Longer texts are shown whole: half a megabyte of text is a document or a log, not a reply to
+    /// fold, and classifying it line by line would cost seconds of CPU per message.
+    /// </summary>
+    private const int MaxAnalysedLength = 512 * 1024;
     private const int MaxHeaderContinuationLines = 4;
     private const int MaxQuotedSignatureLines = 4;
+    private const int MaxAttributionLength = 300;
 
     private const char Empty = 'e';
     private const char Delimiter = 'd';
@@ -41,6 +48,11 @@ public static partial class ReplyExtractor
     public static ExtractedReply FromText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxAnalysedLength)
+        {
+            return new ExtractedReply(TrimBlankLines([.. text.Replace("\r\n", "\n").Split('\n')]), "");
+        }
+
         var lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
         if (lines.All(string.IsNullOrWhiteSpace))
         {
@@ -269,12 +281,14 @@ public static partial class ReplyExtractor
             return WithTail(lines, line, start);
         }
 
-        if (SentenceEnd().IsMatch(line))
+        // Only a line that starts like an attribution, or names someone by address, is worth
+        // joining with the next ones (and plain text is then classified once, not four times).
+        var opens = AttributionOpener().IsMatch(line);
+        if (SentenceEnd().IsMatch(line) || (!opens && line.IndexOfAny(['@', '<']) < 0))
         {
             return (line, start);
         }
 
-        var opens = AttributionOpener().IsMatch(line);
         var candidate = line;
         var continuation = "";
         var pieces = 0;
@@ -295,6 +309,16 @@ public static partial class ReplyExtractor
             pieces++;
             candidate += " " + piece;
             continuation = continuation.Length == 0 ? piece : continuation + " " + piece;
+            if (!MayEndMarker(piece))
+            {
+                if (SentenceEnd().IsMatch(piece) || candidate.Length > MaxClassifiedLineLength)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
             if (candidate.Length > MaxClassifiedLineLength || (!opens && IsEmbeddedMarker(continuation)))
             {
                 // Too long, or the following lines hold a whole marker of their own and this
@@ -315,6 +339,16 @@ public static partial class ReplyExtractor
 
         return (line, start);
     }
+
+    private static readonly string[] MarkerEndings =
+    [
+        ":", "：", ">", "wrote", "writes", "said", "says", "schrieb", "geschrieben", "schreef", "écrit", "a dit",
+        "escribió", "scritto", "escreveu", "napisał", "написал", "пише", "skrev", "写道", "寫道",
+    ];
+
+    /// <summary>Cheap test before the regexes: every wrapped marker ends in a colon, an address or a "wrote".</summary>
+    private static bool MayEndMarker(string piece) =>
+        MarkerEndings.Any(ending => piece.Contains(ending, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// A marker that already matched may still have a tail on the next line: "… &lt;a@b.org&gt;"
@@ -370,7 +404,9 @@ public static partial class ReplyExtractor
         return SentFrom().IsMatch(stripped) || MobileSignatures().IsMatch(stripped);
     }
 
-    internal static bool IsEmbeddedMarker(string line) => EmbeddedMarkers.Any(marker => marker.IsMatch(line));
+    internal static bool IsEmbeddedMarker(string line) =>
+        EmbeddedMarkers.Any(marker => marker.IsMatch(line))
+        || (line.Length <= MaxAttributionLength && line.AsSpan().IndexOfAny("0123456789@") >= 0 && SomeoneWroteWithDate().IsMatch(line));
 
     internal static bool IsHeaderLine(string line) => HeaderWithDate().IsMatch(line) || HeaderWithText().IsMatch(line);
 
@@ -378,7 +414,7 @@ public static partial class ReplyExtractor
     [
         OnDateSomeoneWrote(), OnDateSomeoneSaid(), LocalizedOnDateSomeoneWrote(), OnDateWroteSomeone(),
         DateSomeoneWrote(), DateSomeoneEmail(), SomeoneWroteOnDate(), IsoDateSomeone(), SomeoneViaSomethingWrote(),
-        SomeoneEmailWrote(), SomeoneWroteWithDate(), PostedBy(), ForwardedOrOriginal(),
+        SomeoneEmailWrote(), PostedBy(), ForwardedOrOriginal(),
     ];
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
@@ -469,10 +505,11 @@ public static partial class ReplyExtractor
     private static partial Regex SomeoneEmailWrote();
 
     // Any attribution ending in "wrote:" in one of many languages, as long as it carries a date
-    // or an address (so "He wrote:" in a sentence is not one).
+    // or an address (so "He wrote:" in a sentence is not one; checked in IsEmbeddedMarker).
+    // Matched from the end: the ending is what is rare.
     [GeneratedRegex(
-        @"^(?=.*[\d@]).{0,300}?(?:\bwrote|\ba écrit|\bschrieb|\bschreef|\bescribió|\bha scritto|\bescreveu|\bnapisał(?:\(a\)|a)?|\bнаписал(?:\(а\)|а)?|\bskrev|\bkirjoitti|\byazdı|写道|寫道|のメッセージ)[\p{Zs}\t]*[:：][\p{Zs}\t]*$",
-        Options, Timeout)]
+        @"(?:\bwrote|\ba écrit|\bschrieb|\bschreef|\bescribió|\bha scritto|\bescreveu|\bnapisał(?:\(a\)|a)?|\bнаписал(?:\(а\)|а)?|\bskrev|\bkirjoitti|\byazdı|写道|寫道|のメッセージ)[\p{Zs}\t]*[:：][\p{Zs}\t]*$",
+        Options | RegexOptions.RightToLeft, Timeout)]
     private static partial Regex SomeoneWroteWithDate();
 
     [GeneratedRegex(@"^[\p{Zs}\t>]*Posted by .+ on \d{2}/\d{2}/\d{4}$", Options, Timeout)]

@@ -187,6 +187,17 @@ public class ReplyExtractorTests
     }
 
     [Fact]
+    public void TextOverHalfAMegabyte_IsShownWhole()
+    {
+        var text = string.Join("\n", Enumerable.Repeat("On the road again with 2 friends", 20_000)) + "\n> quoted";
+
+        var reply = ReplyExtractor.FromText(text);
+
+        Assert.Equal(text, reply.Visible);
+        Assert.Equal("", reply.Quoted);
+    }
+
+    [Fact]
     public void GmailHtml_QuoteAndSignature_AreRemoved()
     {
         const string html = "<div dir=\"ltr\">Sounds <b>good</b>.<br><br>"
