@@ -67,6 +67,7 @@ public static class InspectCommand
             read.FromName,
             read.Subject,
             read.Text,
+            read.Visible,
             read.Quoted,
             read.MessageId,
             [.. read.Attachments.Select(a => new AttachmentReport(a.FileName, a.ContentType, a.Size, a.Kept, a.LeftOutReason))]);
@@ -138,6 +139,7 @@ public static class InspectCommand
         string? FromName,
         string Subject,
         string Text,
+        string Visible,
         string Quoted,
         string? MessageId,
         IReadOnlyList<AttachmentReport> Attachments);

@@ -99,9 +99,30 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             Date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : null,
             Attachments = attachments,
         };
+        read = WithReply(read, body);
 
         var (kind, reason) = Classify(message, sender, read);
         return read with { Kind = kind, Reason = reason };
+    }
+
+    /// <summary>
+    /// Splits the new text from quoted history and signature. A mail whose only text is an HTML
+    /// part is split on its markup (clients mark their quotes there); otherwise on the text.
+    /// Never fails the read: on any error the whole text stays visible.
+    /// </summary>
+    private static ReadMessage WithReply(ReadMessage read, BodyCollector body)
+    {
+        try
+        {
+            var reply = body.OnlyHtml is { } html && !HtmlText.IsTooDeep(html)
+                ? ReplyExtractor.FromHtml(html)
+                : ReplyExtractor.FromText(read.Text);
+            return read with { Visible = reply.Visible, Quoted = reply.Quoted };
+        }
+        catch (Exception)
+        {
+            return read with { Visible = read.Text, Quoted = "" };
+        }
     }
 
     private (string Kind, string Reason) Classify(MimeMessage message, MailboxAddress? sender, ReadMessage read)
@@ -392,9 +413,13 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     private sealed class BodyCollector
     {
         private readonly List<string> _texts = [];
+        private string? _htmlSource;
 
         /// <summary>The first HTML body part, for <see cref="ReadMessage.SanitizedHtml"/>.</summary>
         public TextPart? Html { get; private set; }
+
+        /// <summary>The HTML source when the text is that one HTML part and nothing else.</summary>
+        public string? OnlyHtml => _texts.Count(t => t.Trim().Length > 0) == 1 ? _htmlSource : null;
 
         public void Visit(MimeEntity? entity)
         {
@@ -428,7 +453,9 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
                     break;
                 case TextPart { IsAttachment: false, IsHtml: true } html:
                     Html ??= html;
-                    _texts.Add(HtmlText.ToPlainText(TextOf(html)));
+                    var source = TextOf(html);
+                    _htmlSource = _texts.Count == 0 ? source : null;
+                    _texts.Add(HtmlText.ToPlainText(source));
                     break;
             }
         }

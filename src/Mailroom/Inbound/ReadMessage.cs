@@ -29,7 +29,13 @@ public sealed record ReadMessage
     /// <summary>The HTML body after sanitising, when the message had one.</summary>
     public string? SanitizedHtml { get; init; }
 
-    /// <summary>What was folded away (quoted history, signature); empty until stripping exists.</summary>
+    /// <summary>
+    /// The sender's new content: <see cref="Text"/> without quoted history, attribution lines and
+    /// signature (see <see cref="ReplyExtractor"/>). Equal to <see cref="Text"/> when nothing was quoted.
+    /// </summary>
+    public string Visible { get; init; } = "";
+
+    /// <summary>What was folded away from <see cref="Visible"/> (quoted history, signature), for "show quoted text".</summary>
     public string Quoted { get; init; } = "";
 
     public string? MessageId { get; init; }

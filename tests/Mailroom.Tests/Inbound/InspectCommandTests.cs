@@ -19,7 +19,9 @@ public class InspectCommandTests
         Assert.Equal("xxxxxxxxx.xxxxxxx@gmail.com", root.GetProperty("from").GetString());
         Assert.Equal("Fwd: Signed email causes file attachments", root.GetProperty("subject").GetString());
         Assert.StartsWith("We should not include these files", root.GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal("", root.GetProperty("quoted").GetString());
+        // A forward with a comment: the comment is the new content, the forwarded mail is folded.
+        Assert.Equal("We should not include these files or vcards as attachments.", root.GetProperty("visible").GetString());
+        Assert.StartsWith("---------- Forwarded message ----------", root.GetProperty("quoted").GetString(), StringComparison.Ordinal);
         Assert.Equal("e85734b90505081209eaaa17b@mail.gmail.com", root.GetProperty("messageId").GetString());
         var attachment = Assert.Single(root.GetProperty("attachments").EnumerateArray());
         Assert.Equal("This is a test.pdf", attachment.GetProperty("name").GetString());
