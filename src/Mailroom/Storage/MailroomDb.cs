@@ -1,6 +1,7 @@
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
+using Mailroom.Notifications;
 using Mailroom.Integrations;
 using Mailroom.People;
 using Mailroom.Posts;
@@ -38,6 +39,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<TaskActivity> TaskActivities => Set<TaskActivity>();
     public DbSet<EmailAppSettings> EmailAppSettings => Set<EmailAppSettings>();
     public DbSet<EmailAppAuditEntry> EmailAppAudit => Set<EmailAppAuditEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -199,6 +201,14 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.HasIndex(x => new { x.WorkspaceId, x.At });
             e.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Notification>(e =>
+        {
+            e.Property(x => x.Text).HasMaxLength(1000);
+            e.HasIndex(x => new { x.UserId, x.ReadAt, x.CreatedAt });
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Comment>().WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

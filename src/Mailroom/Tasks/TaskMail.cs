@@ -1,6 +1,7 @@
 using Mailroom.EmailApp;
 using Mailroom.Inbound;
 using Mailroom.Integrations;
+using Mailroom.Notifications;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -150,6 +151,8 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
             parentId is null ? "commented by email" : "replied by email", senderEmail, comment.Id, message.ReceivedAt);
         AddFiles(db, taskId, comment.Id, files, member?.Id, senderEmail, message.ReceivedAt);
         task.UpdatedAt = message.ReceivedAt > task.UpdatedAt ? message.ReceivedAt : task.UpdatedAt;
+        await NotificationService.NotifyFollowersAsync(db, taskId, comment.Id, member?.Id,
+            $"{member?.DisplayName ?? senderName ?? senderEmail ?? "Someone"} {(parentId is null ? "commented" : "replied")} by email on \"{task.Name}\"", message.ReceivedAt, cancellationToken);
         return (true, parentId is null
             ? $"Added a comment to the task \"{task.Name}\" with {files.Count} attachment(s)."
             : $"Added a threaded reply to the task \"{task.Name}\" with {files.Count} attachment(s).");

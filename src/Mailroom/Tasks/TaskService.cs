@@ -17,10 +17,18 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
     /// <summary>Adds an activity entry to the context; the caller saves it with the change it records.</summary>
     public static TaskActivity Record(MailroomDb db, Guid taskId, ActivityKind kind, Guid? actorUserId, string text, string? actorEmail = null, Guid? commentId = null, DateTimeOffset? at = null)
     {
+        // The stream is ordered by time: entries of one change (created, then attached…) get distinct,
+        // increasing times, a millisecond apart so that both providers' precision keeps the order.
+        var when = at ?? DateTimeOffset.UtcNow;
+        var previous = db.TaskActivities.Local.Where(a => a.TaskId == taskId).Select(a => a.CreatedAt).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        if (when <= previous)
+        {
+            when = previous.AddMilliseconds(1);
+        }
         var entry = new TaskActivity
         {
             TaskId = taskId, Kind = kind, ActorUserId = actorUserId, ActorEmail = actorEmail, CommentId = commentId,
-            Text = text.Length <= 2000 ? text : text[..2000], CreatedAt = at ?? DateTimeOffset.UtcNow,
+            Text = text.Length <= 2000 ? text : text[..2000], CreatedAt = when,
         };
         db.TaskActivities.Add(entry);
         return entry;

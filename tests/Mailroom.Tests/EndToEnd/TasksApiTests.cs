@@ -148,6 +148,15 @@ public class TasksApiTests
         await server.Http.WaitUntilProcessedAsync();
         Assert.Contains("Numbers attached.", Assert.Single(await server.Http.CommentsAsync(task.Id)).Body);
         Assert.Single(await server.Http.TasksAsync(list.Id));
+
+        // A deleted task takes its comments and activity with it, and its address reaches nothing.
+        using (var deleted = await server.Http.DeleteAsync($"/api/tasks/{task.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        var gone = await Assert.ThrowsAsync<SmtpCommandException>(() => Smtp.SendAsync(server.SmtpPort, MailFactory.Simple(newTask.Address!, "After deletion")));
+        Assert.Contains("no such address", gone.Message);
+        Assert.Empty(await server.Http.TasksAsync(list.Id));
     }
 
     [Fact]

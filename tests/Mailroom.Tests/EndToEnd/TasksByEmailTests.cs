@@ -192,6 +192,38 @@ public class TasksByEmailTests
         Assert.All(comments, c => Assert.Null(c.ParentCommentId));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Followers_GetANotification_WhenAnEmailAddsAComment(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        var (_, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        using var _ = miaClient;
+        var task = await miaClient.CreateTaskAsync(list.Id, "Office move");
+
+        await Smtp.SendAsync(server.SmtpPort, MailFactory.Simple(task.Address!, "Movers", "The movers come on Friday.", from: "movers@vans.example", fromName: "Van Movers"));
+        await server.Http.WaitUntilProcessedAsync();
+
+        Assert.Equal(1, (await miaClient.GetAsync<Count>("/api/notifications/unread-count")).Value);
+        var note = Assert.Single(await miaClient.GetAsync<List<NotificationBody>>("/api/notifications"));
+        Assert.Equal(task.Id, note.TaskId);
+        Assert.Contains("Van Movers", note.Text);
+        Assert.Contains("Office move", note.Text);
+        // The owner does not follow the task: nothing for them.
+        Assert.Equal(0, (await server.Http.GetAsync<Count>("/api/notifications/unread-count")).Value);
+
+        using (var read = await miaClient.PostAsync($"/api/notifications/{note.Id}/read", null))
+        {
+            await Api.EnsureAsync(read);
+        }
+        Assert.Equal(0, (await miaClient.GetAsync<Count>("/api/notifications/unread-count")).Value);
+    }
+
+    private sealed record Count([property: System.Text.Json.Serialization.JsonPropertyName("count")] int Value);
+    private sealed record NotificationBody(Guid Id, Guid TaskId, Guid? CommentId, string Text, bool Read);
+
     /// <summary>A first email, a reply to it whose subject changed, and an email that answers nothing.</summary>
     private static (MimeMessage First, MimeMessage Reply, MimeMessage Unrelated) Conversation(string taskAddress)
     {
