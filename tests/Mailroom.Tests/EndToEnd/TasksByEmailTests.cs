@@ -194,6 +194,34 @@ public class TasksByEmailTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task AutoRepliesAndRedeliveries_NeverMakeExtraTasksOrComments(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        var task = await server.Http.CreateTaskAsync(list.Id, "Annual audit");
+
+        var request = MailFactory.Simple(list.Address!, "Broken badge reader", "Door 3 does not open.");
+        await Smtp.SendAsync(server.SmtpPort, request);
+        await Smtp.SendAsync(server.SmtpPort, request);
+        foreach (var address in new[] { list.Address!, task.Address! })
+        {
+            var outOfOffice = MailFactory.Simple(address, "Out of office", "I am away until Monday.", from: "away@partner.example");
+            outOfOffice.Headers.Add("Auto-Submitted", "auto-replied");
+            await Smtp.SendAsync(server.SmtpPort, outOfOffice);
+        }
+        await server.Http.WaitUntilProcessedAsync();
+
+        var tasks = await server.Http.TasksAsync(list.Id);
+        Assert.Equal(["Annual audit", "Broken badge reader"], tasks.Select(t => t.Name).Order());
+        Assert.Empty(await server.Http.CommentsAsync(task.Id));
+        var log = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound?take=10");
+        Assert.Equal(4, log.Count);
+        Assert.Equal(3, log.Count(e => e.Status == "ignored"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task Followers_GetANotification_WhenAnEmailAddsAComment(Database database)
     {
         await using var server = await MailroomServer.StartAsync(database);
