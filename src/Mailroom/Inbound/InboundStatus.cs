@@ -4,9 +4,9 @@ public enum InboundStatus
 {
     /// <summary>Stored, waiting for the processor.</summary>
     Pending = 0,
-    /// <summary>Became one post or more.</summary>
+    /// <summary>Became one post, task or comment or more.</summary>
     Posted = 1,
-    /// <summary>Read but deliberately not posted (auto-reply, bounce, removed integration).</summary>
+    /// <summary>Read but deliberately not posted (auto-reply, bounce, removed integration, guest sender, email already made into a comment).</summary>
     Ignored = 2,
     /// <summary>Could not be read as an email; kept for inspection.</summary>
     Malformed = 3,

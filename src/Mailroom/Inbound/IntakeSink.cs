@@ -2,12 +2,13 @@ using System.Net;
 using Mailroom.Integrations;
 using Mailroom.Smtp;
 using Mailroom.Storage;
+using Mailroom.Tasks;
 
 namespace Mailroom.Inbound;
 
 /// <summary>
 /// Where the listener hands mail to the application: recipients are checked against the
-/// integrations at RCPT time, and a message is answered 250 only once its bytes are fsynced in
+/// integrations, lists and tasks (and the Email app's rules) at RCPT time, and a message is answered 250 only once its bytes are fsynced in
 /// the blob store and its row committed.
 /// </summary>
 public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore blobs, IntakeWriter writer, ILogger<IntakeSink> logger) : ISmtpMessageSink
@@ -16,14 +17,23 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore bl
     {
         await using var scope = scopes.CreateAsyncScope();
         var resolver = scope.ServiceProvider.GetRequiredService<RecipientResolver>();
-        var integration = await resolver.FindAsync(recipient);
-        if (integration is null)
+        var target = await resolver.ResolveAsync(recipient, cancellationToken);
+        if (target is null)
         {
             return new SmtpResponse(550, "5.1.1", $"<{recipient}>: no such address here");
         }
-        if (integration.RemovedAt is not null)
+        if (target.Integration is { RemovedAt: not null })
         {
             return new SmtpResponse(550, "5.1.1", $"<{recipient}>: this address was removed and no longer accepts mail");
+        }
+        if (target.Kind is MailTargetKind.List or MailTargetKind.Task)
+        {
+            // The envelope sender is all there is at RCPT time; the From header is checked again when processed.
+            var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+            if (await scope.ServiceProvider.GetRequiredService<TaskMail>().RefusalAsync(db, target, mailFrom, cancellationToken) is { } refusal)
+            {
+                return new SmtpResponse(550, "5.7.1", $"<{recipient}>: {refusal}");
+            }
         }
         return SmtpResponse.RecipientOk;
     }

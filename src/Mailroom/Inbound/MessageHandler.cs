@@ -1,16 +1,17 @@
 using Mailroom.Integrations;
 using Mailroom.Posts;
 using Mailroom.Storage;
+using Mailroom.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Mailroom.Inbound;
 
 /// <summary>
-/// What becomes of one stored message: read it, decide, and add its posts to the context.
+/// What becomes of one stored message: read it, decide, and add its posts, tasks or comments to the context.
 /// The caller saves, in one transaction with the message's new status.
 /// </summary>
-public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver resolver, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
+public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
@@ -35,23 +36,42 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
                 return;
         }
 
-        var integrations = new List<EmailIntegration>();
+        var targets = new List<MailTarget>();
         foreach (var recipient in message.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (await resolver.FindAsync(recipient) is { } integration && integrations.All(i => i.Id != integration.Id))
+            if (await resolver.ResolveAsync(recipient, cancellationToken) is { } target && !targets.Any(t => t.Kind == target.Kind && t.Id == target.Id))
             {
-                integrations.Add(integration);
+                targets.Add(target);
             }
         }
-        if (read.FromAddress is { } from && await resolver.FindAsync(from) is not null)
+        if (read.FromAddress is { } from && await resolver.ResolveAsync(from, cancellationToken) is not null)
         {
             Finish(message, InboundStatus.Ignored, "Not posted: it comes from one of this workspace's own addresses (mail loop).");
             return;
         }
+        var integrations = targets.Where(t => t.Integration is not null).Select(t => t.Integration!).ToList();
         var active = integrations.Where(i => i.RemovedAt is null).ToList();
-        if (active.Count == 0)
+
+        // Lists and tasks: the Email app's rules again, now with the From header (B1, B2).
+        var taskTargets = new List<MailTarget>();
+        var outcomes = new List<string>();
+        foreach (var target in targets.Where(t => t.Kind is MailTargetKind.List or MailTargetKind.Task))
         {
-            Finish(message, InboundStatus.Ignored, "Not posted: its integration was removed after the message was accepted.");
+            if (await taskMail.RefusalAsync(db, target, read.FromAddress, cancellationToken) is { } refusal)
+            {
+                outcomes.Add($"Not made into a {(target.Kind == MailTargetKind.List ? "task" : "comment")}: {refusal}");
+            }
+            else
+            {
+                taskTargets.Add(target);
+            }
+        }
+        if (active.Count == 0 && taskTargets.Count == 0)
+        {
+            Finish(message, InboundStatus.Ignored, outcomes.Count > 0
+                ? string.Join(" ", outcomes.Distinct())
+                : targets.Count == 0 ? "Not posted: its address was removed or reset after the message was accepted."
+                : "Not posted: its integration was removed after the message was accepted.");
             return;
         }
 
@@ -114,8 +134,24 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
             posted++;
         }
         var leftOut = notes.Count > 0 ? $" {notes.Count} attachment(s) left out." : "";
-        Finish(message, InboundStatus.Posted, $"Posted to {active.Count} group(s) with {kept.Count} attachment(s).{leftOut}");
-        LogPosted(message.Id, posted);
+        if (active.Count > 0)
+        {
+            outcomes.Insert(0, $"Posted to {active.Count} group(s) with {kept.Count} attachment(s).{leftOut}");
+        }
+        var made = 0;
+        foreach (var target in taskTargets)
+        {
+            var (created, outcome) = await taskMail.DeliverAsync(db, message, read, target, kept, notes, cancellationToken);
+            made += created ? 1 : 0;
+            outcomes.Add(outcome);
+        }
+        if (taskTargets.Count > 0 && notes.Count > 0)
+        {
+            outcomes.Add($"{notes.Count} attachment(s) left out.");
+        }
+        // Redelivered to a task or list only (same Message-ID): nothing new was made, so it is ignored.
+        Finish(message, active.Count > 0 || made > 0 ? InboundStatus.Posted : InboundStatus.Ignored, string.Join(" ", outcomes));
+        LogPosted(message.Id, posted + made);
     }
 
     private static void Finish(InboundMessage message, InboundStatus status, string outcome)
@@ -129,6 +165,6 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
     [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Message {MessageId} is malformed and was kept unposted: {Reason}")]
     private partial void LogMalformed(Guid messageId, string reason);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Message {MessageId} became {Count} post(s)")]
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Debug, Message = "Message {MessageId} became {Count} post(s), task(s) or comment(s)")]
     private partial void LogPosted(Guid messageId, int count);
 }

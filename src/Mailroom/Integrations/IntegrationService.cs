@@ -1,4 +1,3 @@
-using System.Text;
 using Mailroom.Groups;
 using Mailroom.Hosting;
 using Mailroom.People;
@@ -12,7 +11,7 @@ namespace Mailroom.Integrations;
 /// <summary>Adds, lists and removes the email addresses that feed groups.</summary>
 public sealed class IntegrationService(
     MailroomDb db, GroupService groups, WorkspaceService workspaces,
-    IOptions<MailroomOptions> mailroom, IOptions<IntegrationOptions> options)
+    IOptions<MailroomOptions> mailroom, AddressMinter minter)
 {
     public string AddressOf(EmailIntegration integration) => $"{integration.LocalPart}@{mailroom.Value.MailDomain}";
 
@@ -80,7 +79,7 @@ public sealed class IntegrationService(
         {
             GroupId = group.Id,
             Title = title,
-            LocalPart = NewLocalPart(title),
+            LocalPart = await minter.NewLocalPartAsync(title, cancellationToken),
             CreatedByUserId = actor.Id,
         };
         db.EmailIntegrations.Add(integration);
@@ -140,28 +139,5 @@ public sealed class IntegrationService(
                 ? "Only admins and this group's managers may add email integrations to it."
                 : "Only admins may add email integrations. An admin can let group managers or all members do it in the integration settings.");
         }
-    }
-
-    private string NewLocalPart(string title)
-    {
-        var slug = new StringBuilder();
-        foreach (var c in title.Normalize(NormalizationForm.FormD).ToLowerInvariant())
-        {
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                slug.Append(c);
-            }
-            else if (slug.Length > 0 && slug[^1] != '-' && (c is ' ' or '-' or '_' or '.'))
-            {
-                slug.Append('-');
-            }
-            if (slug.Length >= 24)
-            {
-                break;
-            }
-        }
-        var prefix = slug.ToString().Trim('-');
-        var random = Base32.Random(Math.Max(16, options.Value.RandomLength));
-        return prefix.Length == 0 ? random : $"{prefix}-{random}";
     }
 }

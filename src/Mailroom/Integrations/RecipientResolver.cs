@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 namespace Mailroom.Integrations;
 
-/// <summary>Finds the integration an envelope address belongs to. Asks the database every time,
-/// so a removal on any server stops delivery at once.</summary>
+/// <summary>Finds what an envelope address reaches: a group integration, a list or a task. Asks the
+/// database every time, so a removal or an address reset on any server stops delivery at once.</summary>
 public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> options)
 {
     private static readonly Func<MailroomDb, string, Task<EmailIntegration?>> FindByLocalPart =
@@ -35,10 +35,26 @@ public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> o
         return local.ToLowerInvariant();
     }
 
-    /// <summary>The integration behind the address, removed ones included (callers check <see cref="EmailIntegration.RemovedAt"/>).</summary>
-    public async Task<EmailIntegration?> FindAsync(string address)
+    /// <summary>The integration, list or task behind the address, or null when it reaches nothing.</summary>
+    public async Task<MailTarget?> ResolveAsync(string address, CancellationToken cancellationToken = default)
     {
         var local = LocalPartOf(address);
-        return local is null || local.Length > 64 ? null : await FindByLocalPart(db, local);
+        if (local is null || local.Length > 64)
+        {
+            return null;
+        }
+        if (await FindByLocalPart(db, local) is { } integration)
+        {
+            return new MailTarget(MailTargetKind.GroupIntegration, integration.Id, Integration: integration);
+        }
+        var list = await db.TaskLists.AsNoTracking().Where(l => l.LocalPart == local)
+            .Select(l => new { l.Id, l.SpaceId }).FirstOrDefaultAsync(cancellationToken);
+        if (list is not null)
+        {
+            return new MailTarget(MailTargetKind.List, list.Id, SpaceId: list.SpaceId);
+        }
+        var task = await db.Tasks.AsNoTracking().Where(t => t.LocalPart == local)
+            .Join(db.TaskLists, t => t.ListId, l => l.Id, (t, l) => new { t.Id, l.SpaceId }).FirstOrDefaultAsync(cancellationToken);
+        return task is null ? null : new MailTarget(MailTargetKind.Task, task.Id, SpaceId: task.SpaceId);
     }
 }

@@ -1,8 +1,12 @@
+using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
+using Mailroom.Notifications;
 using Mailroom.Integrations;
 using Mailroom.People;
 using Mailroom.Posts;
+using Mailroom.Spaces;
+using Mailroom.Tasks;
 using Mailroom.Workspaces;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -24,6 +28,18 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<PostAttachment> PostAttachments => Set<PostAttachment>();
     public DbSet<EmailIntegration> EmailIntegrations => Set<EmailIntegration>();
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<Space> Spaces => Set<Space>();
+    public DbSet<SpaceGuest> SpaceGuests => Set<SpaceGuest>();
+    public DbSet<TaskList> TaskLists => Set<TaskList>();
+    public DbSet<WorkTask> Tasks => Set<WorkTask>();
+    public DbSet<TaskAssignee> TaskAssignees => Set<TaskAssignee>();
+    public DbSet<TaskFollower> TaskFollowers => Set<TaskFollower>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<TaskAttachment> TaskAttachments => Set<TaskAttachment>();
+    public DbSet<TaskActivity> TaskActivities => Set<TaskActivity>();
+    public DbSet<EmailAppSettings> EmailAppSettings => Set<EmailAppSettings>();
+    public DbSet<EmailAppAuditEntry> EmailAppAudit => Set<EmailAppAuditEntry>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -90,6 +106,109 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.Property(x => x.LeaseOwner).HasMaxLength(64);
             e.HasIndex(x => new { x.Status, x.ReceivedAt });
             e.HasIndex(x => x.ReceivedAt);
+        });
+
+        builder.Entity<Space>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Description).HasMaxLength(2000);
+        });
+        builder.Entity<SpaceGuest>(e =>
+        {
+            e.HasKey(x => new { x.SpaceId, x.UserId });
+            e.HasOne<Space>().WithMany().HasForeignKey(x => x.SpaceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TaskList>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.DoneStatus).HasMaxLength(100);
+            e.Property(x => x.LocalPart).HasMaxLength(64);
+            e.HasIndex(x => x.LocalPart).IsUnique();
+            e.HasIndex(x => x.SpaceId);
+            e.HasOne<Space>().WithMany().HasForeignKey(x => x.SpaceId).OnDelete(DeleteBehavior.Cascade);
+            e.Ignore(x => x.OpenStatus);
+        });
+        builder.Entity<WorkTask>(e =>
+        {
+            e.ToTable("Tasks");
+            e.Property(x => x.Name).HasMaxLength(1000);
+            e.Property(x => x.Status).HasMaxLength(100);
+            e.Property(x => x.CreatorEmail).HasMaxLength(320);
+            e.Property(x => x.CreatorName).HasMaxLength(320);
+            e.Property(x => x.LocalPart).HasMaxLength(64);
+            e.Property(x => x.EmailMessageId).HasMaxLength(1000);
+            e.HasIndex(x => x.LocalPart).IsUnique();
+            e.HasIndex(x => new { x.ListId, x.CreatedAt });
+            // The guards against making one email into two tasks of a list, whatever crashes or redeliveries.
+            e.HasIndex(x => new { x.ListId, x.InboundMessageId }).IsUnique();
+            e.HasIndex(x => new { x.ListId, x.EmailMessageId }).IsUnique();
+            e.HasOne<TaskList>().WithMany().HasForeignKey(x => x.ListId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
+            e.HasMany(x => x.Assignees).WithOne().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasMany(x => x.Followers).WithOne().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TaskAssignee>(e =>
+        {
+            e.HasKey(x => new { x.TaskId, x.UserId });
+            e.HasIndex(x => x.UserId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TaskFollower>(e =>
+        {
+            e.HasKey(x => new { x.TaskId, x.UserId });
+            e.HasIndex(x => x.UserId);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Comment>(e =>
+        {
+            e.Property(x => x.AuthorEmail).HasMaxLength(320);
+            e.Property(x => x.AuthorName).HasMaxLength(320);
+            e.Property(x => x.EmailMessageId).HasMaxLength(1000);
+            e.HasIndex(x => new { x.TaskId, x.CreatedAt });
+            e.HasIndex(x => new { x.TaskId, x.InboundMessageId }).IsUnique();
+            e.HasIndex(x => new { x.TaskId, x.EmailMessageId }).IsUnique();
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Comment>().WithMany().HasForeignKey(x => x.ParentCommentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.AuthorUserId).OnDelete(DeleteBehavior.SetNull);
+        });
+        builder.Entity<TaskAttachment>(e =>
+        {
+            e.Property(x => x.FileName).HasMaxLength(500);
+            e.Property(x => x.ContentType).HasMaxLength(200);
+            e.Property(x => x.BlobHash).HasMaxLength(64);
+            e.HasIndex(x => x.TaskId);
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Comment>().WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<TaskActivity>(e =>
+        {
+            e.Property(x => x.Text).HasMaxLength(2000);
+            e.Property(x => x.ActorEmail).HasMaxLength(320);
+            e.HasIndex(x => new { x.TaskId, x.CreatedAt });
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Comment>().WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.ActorUserId).OnDelete(DeleteBehavior.SetNull);
+        });
+        builder.Entity<EmailAppSettings>(e =>
+        {
+            e.HasKey(x => x.WorkspaceId);
+            e.HasOne<Workspace>().WithOne().HasForeignKey<EmailAppSettings>(x => x.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<EmailAppAuditEntry>(e =>
+        {
+            e.Property(x => x.Change).HasMaxLength(4000);
+            e.HasIndex(x => new { x.WorkspaceId, x.At });
+            e.HasOne<Workspace>().WithMany().HasForeignKey(x => x.WorkspaceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<Notification>(e =>
+        {
+            e.Property(x => x.Text).HasMaxLength(1000);
+            e.HasIndex(x => new { x.UserId, x.ReadAt, x.CreatedAt });
+            e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Comment>().WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

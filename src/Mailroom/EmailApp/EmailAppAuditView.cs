@@ -1,0 +1,3 @@
+namespace Mailroom.EmailApp;
+
+public sealed record EmailAppAuditView(Guid Id, Guid UserId, string UserName, DateTimeOffset At, string Change);

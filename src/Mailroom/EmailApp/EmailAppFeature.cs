@@ -1,0 +1,10 @@
+namespace Mailroom.EmailApp;
+
+public static class EmailAppFeature
+{
+    public static IServiceCollection AddEmailApp(this IServiceCollection services)
+    {
+        services.AddScoped<EmailAppService>();
+        return services;
+    }
+}

@@ -1,0 +1,51 @@
+using Mailroom.Hosting;
+using Mailroom.People;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mailroom.Notifications;
+
+/// <summary>Each member's own notifications: newest first, an unread count for the bell, marking read.</summary>
+public sealed class NotificationService(MailroomDb db, TimeProvider clock)
+{
+    /// <summary>Tells each follower of the task but the author that an email added a comment. Added to the
+    /// context only: saved with the comment, so a comment notifies exactly once.</summary>
+    public static async Task NotifyFollowersAsync(MailroomDb db, Guid taskId, Guid commentId, Guid? authorUserId, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var followers = await db.TaskFollowers.Where(f => f.TaskId == taskId).Select(f => f.UserId).ToListAsync(cancellationToken);
+        foreach (var userId in followers.Where(id => id != authorUserId))
+        {
+            db.Notifications.Add(new Notification { UserId = userId, TaskId = taskId, CommentId = commentId, Text = text.Length <= 1000 ? text : text[..1000], CreatedAt = at });
+        }
+    }
+
+    public async Task<IReadOnlyList<NotificationView>> ListAsync(User actor, bool unreadOnly, int take, CancellationToken cancellationToken = default)
+    {
+        var query = db.Notifications.AsNoTracking().Where(n => n.UserId == actor.Id);
+        if (unreadOnly)
+        {
+            query = query.Where(n => n.ReadAt == null);
+        }
+        return await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(Math.Clamp(take, 1, 200))
+            .Select(n => new NotificationView(n.Id, n.TaskId, n.CommentId, n.Text, n.CreatedAt, n.ReadAt != null))
+            .ToListAsync(cancellationToken);
+    }
+
+    public Task<int> UnreadCountAsync(User actor, CancellationToken cancellationToken = default) =>
+        db.Notifications.CountAsync(n => n.UserId == actor.Id && n.ReadAt == null, cancellationToken);
+
+    public async Task MarkReadAsync(User actor, Guid? notificationId, CancellationToken cancellationToken = default)
+    {
+        var query = db.Notifications.Where(n => n.UserId == actor.Id && n.ReadAt == null);
+        if (notificationId is { } id)
+        {
+            if (!await db.Notifications.AnyAsync(n => n.Id == id && n.UserId == actor.Id, cancellationToken))
+            {
+                throw AppProblem.NotFound("The notification");
+            }
+            query = query.Where(n => n.Id == id);
+        }
+        var now = clock.GetUtcNow();
+        await query.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Mailroom.Tasks;
+
+public enum ActivityKind
+{
+    Created = 0,
+    Comment = 1,
+    Reply = 2,
+    Email = 3,
+    StatusChanged = 4,
+    Moved = 5,
+    Attachment = 6,
+    Edited = 7,
+    Assigned = 8,
+    Closed = 9,
+    Reopened = 10,
+    AddressReset = 11,
+}

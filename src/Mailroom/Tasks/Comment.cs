@@ -1,0 +1,31 @@
+namespace Mailroom.Tasks;
+
+/// <summary>
+/// A comment on a task, or a reply under one (one level of threading: a reply's parent is
+/// always a top-level comment). Written in the app, or made from an email to the task's address.
+/// </summary>
+public sealed class Comment
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid TaskId { get; set; }
+    public Guid? ParentCommentId { get; set; }
+
+    /// <summary>What the writer wrote: for an email, the reply text only.</summary>
+    public string Body { get; set; } = "";
+
+    /// <summary>Quoted history and signature stripped from an email, shown folded under it.</summary>
+    public string Quoted { get; set; } = "";
+
+    public Guid? AuthorUserId { get; set; }
+    public bool FromEmail { get; set; }
+    public string? AuthorEmail { get; set; }
+    public string? AuthorName { get; set; }
+    public string? Notes { get; set; }
+
+    /// <summary>The stored message and its Message-ID: unique per task, so one email is one comment,
+    /// and what later replies' In-Reply-To/References are matched against (B14).</summary>
+    public Guid? InboundMessageId { get; set; }
+    public string? EmailMessageId { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

@@ -1,0 +1,3 @@
+namespace Mailroom.Tasks;
+
+public sealed record PersonRef(Guid Id, string DisplayName);

@@ -1,0 +1,7 @@
+namespace Mailroom.Tasks;
+
+public sealed class TaskAssignee
+{
+    public Guid TaskId { get; set; }
+    public Guid UserId { get; set; }
+}

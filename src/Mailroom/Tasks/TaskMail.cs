@@ -1,0 +1,191 @@
+using Mailroom.EmailApp;
+using Mailroom.Inbound;
+using Mailroom.Integrations;
+using Mailroom.Notifications;
+using Mailroom.People;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mailroom.Tasks;
+
+/// <summary>
+/// Email into tasks (B20): a list's address makes a task per email, a task's address a comment
+/// per email. Entities are only added to the context: the inbound processor saves them in the
+/// same transaction as the message's status, so a crash means "again from the start", never twice.
+/// </summary>
+public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
+{
+    public const string GuestRefusal = "Guests cannot use the Email app.";
+    public const string DisabledRefusal = "The Email app is not enabled for this space; an owner or admin can turn it on in the workspace's app center.";
+
+    /// <summary>
+    /// Why <paramref name="sender"/> may not mail this list or task, or null when they may. Checked at
+    /// RCPT time with the envelope sender (MAIL FROM) and again at processing time with the From
+    /// header, since either may name a guest and settings may change in between (B1, B2).
+    /// </summary>
+    public async Task<string?> RefusalAsync(MailroomDb db, MailTarget target, string? sender, CancellationToken cancellationToken)
+    {
+        var settings = await emailApp.CurrentAsync(cancellationToken);
+        if (target.SpaceId is not { } spaceId || !settings.IsEnabledFor(spaceId))
+        {
+            return DisabledRefusal;
+        }
+        if (!string.IsNullOrWhiteSpace(sender))
+        {
+            var normalized = sender.Trim().ToUpperInvariant();
+            if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized && u.Role == WorkspaceRole.Guest, cancellationToken))
+            {
+                return GuestRefusal;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>What of an email becomes the comment, and what is folded under it. The one line to change
+    /// when the reply extractor lands.</summary>
+    private static (string Visible, string Quoted) ReplyText(ReadMessage read) => (read.Text, read.Quoted);
+
+    /// <summary>Makes the task or comment, unless this email already made one there. Returns whether it
+    /// made something, and a sentence for the inbound log.</summary>
+    public async Task<(bool Created, string Outcome)> DeliverAsync(
+        MailroomDb db, InboundMessage message, ReadMessage read, MailTarget target,
+        IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, IReadOnlyList<string> notes, CancellationToken cancellationToken)
+    {
+        var senderEmail = Cap(read.FromAddress ?? (message.MailFrom.Length > 0 ? message.MailFrom : null), 320);
+        var senderName = Cap(read.FromName, 320);
+        var member = senderEmail is null ? null : await MemberAsync(db, senderEmail, cancellationToken);
+        var emailMessageId = Cap(read.MessageId, 1000);
+        var note = notes.Count > 0 ? string.Join('\n', notes) : null;
+        return target.Kind == MailTargetKind.List
+            ? await NewTaskAsync(db, message, read, target.Id, senderEmail, senderName, member, emailMessageId, files, note, cancellationToken)
+            : await NewCommentAsync(db, message, read, target.Id, senderEmail, senderName, member, emailMessageId, files, note, cancellationToken);
+    }
+
+    private async Task<(bool, string)> NewTaskAsync(
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid listId, string? senderEmail, string? senderName, User? member,
+        string? emailMessageId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, string? note, CancellationToken cancellationToken)
+    {
+        var list = await db.TaskLists.AsNoTracking().FirstAsync(l => l.Id == listId, cancellationToken);
+        bool Same(WorkTask t) => t.ListId == listId && (t.InboundMessageId == message.Id || (emailMessageId != null && t.EmailMessageId == emailMessageId));
+        var existing = db.Tasks.Local.FirstOrDefault(Same)
+            ?? await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.ListId == listId && (t.InboundMessageId == message.Id || (emailMessageId != null && t.EmailMessageId == emailMessageId)), cancellationToken);
+        if (existing is not null)
+        {
+            return (false, $"Not made into a task: this email (same Message-ID) already made the task \"{existing.Name}\" in the list {list.Name}.");
+        }
+        var name = string.IsNullOrWhiteSpace(read.Subject) ? "(no subject)" : Cap(read.Subject.Trim(), 1000)!;
+        var task = new WorkTask
+        {
+            ListId = listId,
+            Name = name,
+            Description = read.Text,
+            Status = list.OpenStatus,
+            CreatedByUserId = member?.Id,
+            FromEmail = true,
+            CreatorEmail = senderEmail,
+            CreatorName = senderName,
+            Notes = note,
+            LocalPart = await minter.NewLocalPartAsync(name, cancellationToken),
+            InboundMessageId = message.Id,
+            EmailMessageId = emailMessageId,
+            CreatedAt = message.ReceivedAt,
+            UpdatedAt = message.ReceivedAt,
+        };
+        if (member is not null)
+        {
+            task.Followers.Add(new TaskFollower { TaskId = task.Id, UserId = member.Id });
+        }
+        db.Tasks.Add(task);
+        TaskService.Record(db, task.Id, ActivityKind.Created, member?.Id, "created this task by email", senderEmail, at: message.ReceivedAt);
+        AddFiles(db, task.Id, null, files, member?.Id, senderEmail, message.ReceivedAt);
+        return (true, $"Made the task \"{name}\" in the list {list.Name} with {files.Count} attachment(s).");
+    }
+
+    private async Task<(bool, string)> NewCommentAsync(
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, string? senderEmail, string? senderName, User? member,
+        string? emailMessageId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, string? note, CancellationToken cancellationToken)
+    {
+        var task = await db.Tasks.FirstAsync(t => t.Id == taskId, cancellationToken);
+        bool Same(Comment c) => c.TaskId == taskId && (c.InboundMessageId == message.Id || (emailMessageId != null && c.EmailMessageId == emailMessageId));
+        var duplicate = db.Comments.Local.Any(Same)
+            || await db.Comments.AnyAsync(c => c.TaskId == taskId && (c.InboundMessageId == message.Id || (emailMessageId != null && c.EmailMessageId == emailMessageId)), cancellationToken);
+        if (duplicate)
+        {
+            return (false, $"Not made into a comment: this email (same Message-ID) is already a comment on the task \"{task.Name}\".");
+        }
+
+        Guid? parentId = null;
+        var settings = await emailApp.CurrentAsync(cancellationToken);
+        if (settings.ReplyMode == ReplyMode.Threaded && read.References.Count > 0)
+        {
+            // B14: the headers say what a reply answers, whatever its subject became. The latest
+            // reference that is a comment of this task wins (In-Reply-To comes last).
+            var references = read.References.Select(r => Cap(r, 1000)).ToList();
+            var answered = db.Comments.Local.Where(c => c.TaskId == taskId && references.Contains(c.EmailMessageId))
+                .Select(c => new { c.Id, c.ParentCommentId, c.EmailMessageId })
+                .Concat(await db.Comments.AsNoTracking().Where(c => c.TaskId == taskId && c.EmailMessageId != null && references.Contains(c.EmailMessageId))
+                    .Select(c => new { c.Id, c.ParentCommentId, c.EmailMessageId }).ToListAsync(cancellationToken))
+                .OrderByDescending(c => references.LastIndexOf(c.EmailMessageId))
+                .FirstOrDefault();
+            parentId = answered is null ? null : answered.ParentCommentId ?? answered.Id;
+        }
+
+        var (visible, quoted) = ReplyText(read);
+        var comment = new Comment
+        {
+            TaskId = taskId,
+            ParentCommentId = parentId,
+            Body = visible,
+            Quoted = quoted,
+            AuthorUserId = member?.Id,
+            FromEmail = true,
+            AuthorEmail = senderEmail,
+            AuthorName = senderName,
+            Notes = note,
+            InboundMessageId = message.Id,
+            EmailMessageId = emailMessageId,
+            CreatedAt = message.ReceivedAt,
+        };
+        db.Comments.Add(comment);
+        TaskService.Record(db, taskId, parentId is null ? ActivityKind.Email : ActivityKind.Reply, member?.Id,
+            parentId is null ? "commented by email" : "replied by email", senderEmail, comment.Id, message.ReceivedAt);
+        AddFiles(db, taskId, comment.Id, files, member?.Id, senderEmail, message.ReceivedAt);
+        task.UpdatedAt = message.ReceivedAt > task.UpdatedAt ? message.ReceivedAt : task.UpdatedAt;
+        await NotificationService.NotifyFollowersAsync(db, taskId, comment.Id, member?.Id,
+            $"{member?.DisplayName ?? senderName ?? senderEmail ?? "Someone"} {(parentId is null ? "commented" : "replied")} by email on \"{task.Name}\"", message.ReceivedAt, cancellationToken);
+        return (true, parentId is null
+            ? $"Added a comment to the task \"{task.Name}\" with {files.Count} attachment(s)."
+            : $"Added a threaded reply to the task \"{task.Name}\" with {files.Count} attachment(s).");
+    }
+
+    private static void AddFiles(MailroomDb db, Guid taskId, Guid? commentId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, Guid? actor, string? actorEmail, DateTimeOffset at)
+    {
+        foreach (var (attachment, hash) in files)
+        {
+            db.TaskAttachments.Add(new TaskAttachment
+            {
+                TaskId = taskId,
+                CommentId = commentId,
+                FileName = Cap(attachment.FileName, 500)!,
+                ContentType = Cap(attachment.ContentType, 200)!,
+                Size = attachment.Size,
+                BlobHash = hash,
+                CreatedAt = at,
+            });
+        }
+        if (files.Count > 0)
+        {
+            TaskService.Record(db, taskId, ActivityKind.Attachment, actor,
+                $"attached {string.Join(", ", files.Select(f => f.Attachment.FileName))}", actorEmail, at: at);
+        }
+    }
+
+    /// <summary>The member (not guest) whose account uses this address, if any: the task or comment is theirs.</summary>
+    private static async Task<User?> MemberAsync(MailroomDb db, string email, CancellationToken cancellationToken)
+    {
+        var normalized = email.Trim().ToUpperInvariant();
+        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.Role != WorkspaceRole.Guest, cancellationToken);
+    }
+
+    private static string? Cap(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}
