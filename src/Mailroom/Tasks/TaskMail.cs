@@ -41,9 +41,9 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         return null;
     }
 
-    /// <summary>What of an email becomes the comment, and what is folded under it. The one line to change
-    /// when the reply extractor lands.</summary>
-    private static (string Visible, string Quoted) ReplyText(ReadMessage read) => (read.Text, read.Quoted);
+    /// <summary>What of an email becomes the comment (the reply text), and what is folded under it
+    /// (quoted history, signature), as <see cref="ReplyExtractor"/> split them.</summary>
+    private static (string Visible, string Quoted) ReplyText(ReadMessage read) => (read.Visible, read.Quoted);
 
     /// <summary>Makes the task or comment, unless this email already made one there. Returns whether it
     /// made something, and a sentence for the inbound log.</summary>

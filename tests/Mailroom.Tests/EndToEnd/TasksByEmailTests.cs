@@ -87,6 +87,24 @@ public class TasksByEmailTests
         Assert.True(activity.Select(a => a.CreatedAt).SequenceEqual(activity.Select(a => a.CreatedAt).Order()), "newest last");
     }
 
+    [Fact]
+    public async Task EmailReplyToTaskAddress_ShowsTheReplyText_WithQuotedHistoryAndSignatureFolded()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        var task = await server.Http.CreateTaskAsync(list.Id, "Pick a venue");
+
+        var text = "Let's book the harbour hall.\n\n-- \nRita Realty\nSenior agent\n\nOn Mon, 23 Nov 2026 at 10:00, Olivia Owner <owner@acme.test> wrote:\n> Which venue do you prefer?\n> The harbour hall or the old mill?\n";
+        await Smtp.SendAsync(server.SmtpPort, MailFactory.Simple(task.Address!, "Re: Pick a venue", text, from: "agent@realty.example"));
+        await server.Http.WaitUntilProcessedAsync();
+
+        var comment = Assert.Single(await server.Http.CommentsAsync(task.Id));
+        Assert.Equal("Let's book the harbour hall.", comment.Body.Trim());
+        Assert.Contains("Which venue do you prefer?", comment.Quoted);
+        Assert.Contains("Senior agent", comment.Quoted);
+    }
+
     [Theory]
     [MemberData(nameof(Databases))]
     public async Task GuestSender_IsRefusedWithAClearSmtpError_AndNothingIsCreated(Database database)
