@@ -32,11 +32,8 @@ public static class InboundApi
     private static async Task<Ok<InboundLogEntry>> GetAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await log.GetAsync(await db.RequireAsync(http.User, ct), id, ct));
 
-    private static async Task<FileStreamHttpResult> RawAsync(Guid id, InboundLog log, BlobStore blobs, MailroomDb db, HttpContext http, CancellationToken ct)
-    {
-        var hash = await log.BlobHashAsync(await db.RequireAsync(http.User, ct), id, ct);
-        return TypedResults.File(blobs.OpenRead(hash), "message/rfc822", $"inbound-{id:N}.eml");
-    }
+    private static async Task<FileStreamHttpResult> RawAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.File(await log.OpenRawAsync(await db.RequireAsync(http.User, ct), id, ct), "message/rfc822", $"inbound-{id:N}.eml");
 
     private static async Task<NoContent> RetryAsync(Guid id, InboundLog log, MailroomDb db, HttpContext http, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
@@ -6,8 +7,16 @@ using Microsoft.EntityFrameworkCore;
 namespace Mailroom.Inbound;
 
 /// <summary>Every inbound message, with what became of it and why; admins only.</summary>
-public sealed class InboundLog(MailroomDb db, ProcessorSignal signal)
+public sealed class InboundLog(MailroomDb db, BlobStore blobs, ProcessorSignal signal)
 {
+    /// <summary>The log never needs the bytes of messages still waiting with their raw content inline.</summary>
+    private static readonly Expression<Func<InboundMessage, InboundMessage>> WithoutRaw = m => new InboundMessage
+    {
+        Id = m.Id, ReceivedAt = m.ReceivedAt, BlobHash = m.BlobHash, Size = m.Size, MailFrom = m.MailFrom, Recipients = m.Recipients,
+        RemoteAddress = m.RemoteAddress, Helo = m.Helo, Status = m.Status, Kind = m.Kind, Outcome = m.Outcome, FromAddress = m.FromAddress,
+        Subject = m.Subject, MessageIdHeader = m.MessageIdHeader, Attempts = m.Attempts, ProcessedAt = m.ProcessedAt,
+    };
+
     public async Task<IReadOnlyList<InboundLogEntry>> ListAsync(User actor, InboundStatus? status, int take, CancellationToken cancellationToken = default)
     {
         actor.RequireAdmin();
@@ -16,21 +25,24 @@ public sealed class InboundLog(MailroomDb db, ProcessorSignal signal)
         {
             query = query.Where(m => m.Status == s);
         }
-        var rows = await query.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 500)).Select(WithoutRaw).ToListAsync(cancellationToken);
         return rows.Select(InboundLogEntry.Of).ToList();
     }
 
     public async Task<InboundLogEntry> GetAsync(User actor, Guid id, CancellationToken cancellationToken = default)
     {
         actor.RequireAdmin();
-        var row = await db.InboundMessages.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw AppProblem.NotFound("The message");
+        var row = await db.InboundMessages.AsNoTracking().Where(m => m.Id == id).Select(WithoutRaw).FirstOrDefaultAsync(cancellationToken) ?? throw AppProblem.NotFound("The message");
         return InboundLogEntry.Of(row);
     }
 
-    public async Task<string> BlobHashAsync(User actor, Guid id, CancellationToken cancellationToken = default)
+    /// <summary>The message as received: from its row while it waits for processing, else from the blob store.</summary>
+    public async Task<Stream> OpenRawAsync(User actor, Guid id, CancellationToken cancellationToken = default)
     {
         actor.RequireAdmin();
-        return await db.InboundMessages.Where(m => m.Id == id).Select(m => m.BlobHash).FirstOrDefaultAsync(cancellationToken) ?? throw AppProblem.NotFound("The message");
+        var row = await db.InboundMessages.AsNoTracking().Where(m => m.Id == id).Select(m => new { m.BlobHash, m.Raw }).FirstOrDefaultAsync(cancellationToken)
+            ?? throw AppProblem.NotFound("The message");
+        return row.Raw is { } raw ? new MemoryStream(raw, writable: false) : blobs.OpenRead(row.BlobHash);
     }
 
     /// <summary>Puts a failed message back in the queue, e.g. after fixing what made it fail.</summary>

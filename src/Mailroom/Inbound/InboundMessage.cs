@@ -13,6 +13,13 @@ public sealed class InboundMessage
     public required string BlobHash { get; set; }
     public long Size { get; set; }
 
+    /// <summary>
+    /// The raw bytes of a small message, committed with the row itself so that accepting it costs
+    /// no file of its own; the processor moves them into the blob store (under <see cref="BlobHash"/>)
+    /// and clears this in the transaction that records the outcome.
+    /// </summary>
+    public byte[]? Raw { get; set; }
+
     public string MailFrom { get; set; } = "";
 
     /// <summary>Envelope recipients, lower-cased, separated by newlines.</summary>

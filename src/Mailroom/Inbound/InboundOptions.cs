@@ -8,6 +8,12 @@ public sealed class InboundOptions
     /// <summary>Largest attachment kept on a post (A2: 5 MB); larger ones are left out with a note.</summary>
     public long MaxAttachmentSize { get; set; } = 5 * 1024 * 1024;
 
+    /// <summary>
+    /// Messages up to this size are committed inside their database row at intake (one group
+    /// commit for many messages); larger ones go straight to the blob store.
+    /// </summary>
+    public int InlineRawLimit { get; set; } = 256 * 1024;
+
     /// <summary>How often the processor looks for pending messages when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -2,6 +2,7 @@ using System.Net;
 using Mailroom.Integrations;
 using Mailroom.Smtp;
 using Mailroom.Storage;
+using Microsoft.Extensions.Options;
 using Mailroom.Tasks;
 
 namespace Mailroom.Inbound;
@@ -11,7 +12,7 @@ namespace Mailroom.Inbound;
 /// integrations, lists and tasks (and the Email app's rules) at RCPT time, and a message is answered 250 only once its bytes are fsynced in
 /// the blob store and its row committed.
 /// </summary>
-public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore blobs, IntakeWriter writer, ILogger<IntakeSink> logger) : ISmtpMessageSink
+public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore blobs, IntakeWriter writer, IOptions<InboundOptions> options, ILogger<IntakeSink> logger) : ISmtpMessageSink
 {
     public async ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken)
     {
@@ -42,10 +43,13 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore bl
     {
         try
         {
-            var hash = await blobs.PutAsync(message, flush: false, cancellationToken);
+            // Small messages ride in their row (committed with the batch); large ones get their file now.
+            var inline = message.Length <= options.Value.InlineRawLimit;
+            var hash = inline ? BlobStore.Hash(message.Span) : await blobs.PutAsync(message, flush: false, cancellationToken);
             var row = new InboundMessage
             {
                 BlobHash = hash,
+                Raw = inline ? message.ToArray() : null,
                 Size = message.Length,
                 MailFrom = Truncate(envelope.MailFrom, 512),
                 Recipients = string.Join('\n', envelope.Recipients.Select(r => r.ToLowerInvariant())),

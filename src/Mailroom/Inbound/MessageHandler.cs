@@ -15,7 +15,18 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
-        var raw = await blobs.ReadAllAsync(message.BlobHash, cancellationToken);
+        byte[] raw;
+        if (message.Raw is { } inline)
+        {
+            // From now on the blob store keeps the original; synced before this outcome commits.
+            raw = inline;
+            await blobs.PutAsync(inline, flush: false, cancellationToken);
+            message.Raw = null;
+        }
+        else
+        {
+            raw = await blobs.ReadAllAsync(message.BlobHash, cancellationToken);
+        }
         var read = new MessageReader(options.Value.MaxAttachmentSize).Read(raw);
         message.Kind = read.Kind;
         message.FromAddress = Cap(read.FromAddress, 512);

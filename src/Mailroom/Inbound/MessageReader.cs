@@ -29,12 +29,7 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         (automaticMailAllowList ?? []).Select(a => a.Trim()),
         StringComparer.OrdinalIgnoreCase);
 
-    static MessageReader()
-    {
-        // .NET only knows Unicode and Latin-1 out of the box; Big5, Shift_JIS, KOI8-R,
-        // windows-125x… come from the code-pages provider, which MimeKit looks charsets up in.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
+    static MessageReader() => Charsets.Register();
 
     /// <summary>Largest attachment kept, in bytes; see <see cref="ReadAttachment.Kept"/>.</summary>
     public long MaxAttachmentSize { get; } = maxAttachmentSize;

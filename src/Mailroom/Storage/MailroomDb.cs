@@ -106,6 +106,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.Property(x => x.LeaseOwner).HasMaxLength(64);
             e.HasIndex(x => new { x.Status, x.ReceivedAt });
             e.HasIndex(x => x.ReceivedAt);
+            e.HasIndex(x => x.MessageIdHeader);
         });
 
         builder.Entity<Space>(e =>

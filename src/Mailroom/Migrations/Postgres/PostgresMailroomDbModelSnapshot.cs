@@ -168,6 +168,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<byte[]>("Raw")
+                        .HasColumnType("bytea");
+
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -190,6 +193,8 @@ namespace Mailroom.Migrations.Postgres
                         .HasColumnType("character varying(1000)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MessageIdHeader");
 
                     b.HasIndex("ReceivedAt");
 

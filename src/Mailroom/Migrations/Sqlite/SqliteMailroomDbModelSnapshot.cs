@@ -162,6 +162,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long?>("ProcessedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<byte[]>("Raw")
+                        .HasColumnType("BLOB");
+
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
@@ -184,6 +187,8 @@ namespace Mailroom.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("MessageIdHeader");
 
                     b.HasIndex("ReceivedAt");
 
