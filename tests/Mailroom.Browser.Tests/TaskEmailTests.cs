@@ -97,9 +97,49 @@ public sealed class TaskEmailTests : IAsyncLifetime
         // The creator follows the task, so the bell counts the emailed comment.
         await Expect(sidebar.Bell).ToHaveAttributeAsync("aria-label", "Notifications: 1 unread");
 
+        // The bell leads to the notification; marking it read empties the count.
+        var notifications = await sidebar.OpenNotificationsAsync();
+        await Expect(notifications.Items).ToHaveCountAsync(1);
+        await notifications.MarkAllReadAsync();
+        await Expect(sidebar.Bell).ToHaveAttributeAsync("aria-label", "Notifications: 0 unread");
+        await notifications.Items.First.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync("**/tasks/*");
+
         // A comment written on the page lands last in the stream.
         await task.CommentAsync("Booked the room.");
         await Expect(task.Activity.GetByRole(AriaRole.Article).Last).ToContainTextAsync("Booked the room.");
         await _browser.ScreenshotAsync("14-task-page");
+    });
+
+    [Fact]
+    public Task TaskPage_ChangesStatusAndFollow_ListMenuShowsAddress_EmailTabSaysNoAccount() => _browser.RunAsync(async page =>
+    {
+        var setup = new SetupPage(page);
+        await setup.GotoAsync();
+        var groups = await setup.SetUpAsync("Acme", "Ada Lovelace", OwnerEmail, OwnerPassword);
+
+        var spaces = await groups.Sidebar.OpenSpacesAsync();
+        var space = await spaces.CreateAsync("Operations");
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "Your spaces" })).ToContainTextAsync("Operations");
+        var list = await space.CreateListAsync("Offsite");
+        await list.OpenMenuAsync();
+        Assert.Matches(@"^offsite-[a-z0-9]+@", (await list.MenuAddress.InnerTextAsync()).Trim());
+
+        var task = await list.CreateTaskAsync("Book the venue", "");
+        await Expect(task.Status).ToHaveValueAsync("To do");
+        await task.SetStatusAsync("In progress");
+        await Expect(task.Activity).ToContainTextAsync("In progress");
+
+        await Expect(task.FollowButton).ToHaveTextAsync("Unfollow");
+        await task.FollowButton.ClickAsync();
+        await Expect(task.FollowButton).ToHaveTextAsync("Follow");
+
+        await task.OpenTabAsync("Email");
+        await Expect(task.Composer).ToContainTextAsync("No email account is linked yet — linking accounts comes with outbound email.");
+        await _browser.ScreenshotAsync("15-task-email-tab");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Offsite" }).ClickAsync();
+        await Expect(list.Row("Book the venue")).ToContainTextAsync("In progress");
+        await _browser.ScreenshotAsync("16-list");
     });
 }

@@ -35,6 +35,13 @@ public sealed class Sidebar(IPage page)
     /// <summary>The bell's accessible name carries the unread count.</summary>
     public ILocator Bell => Nav.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Notifications") });
 
+    public async Task<NotificationsPage> OpenNotificationsAsync()
+    {
+        await Bell.ClickAsync();
+        await page.WaitForURLAsync("**/notifications");
+        return new NotificationsPage(page);
+    }
+
     public async Task<InboundLogPage> OpenInboundLogAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Inbound log" }).ClickAsync();

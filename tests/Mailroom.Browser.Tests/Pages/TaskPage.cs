@@ -11,6 +11,20 @@ public sealed class TaskPage(IPage page)
     public ILocator MenuAddress => Menu.Locator("[data-copy-source]");
     public ILocator CopyButton => Menu.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Copy ") });
 
+    public ILocator Status => page.GetByLabel("Status", new() { Exact = true });
+    public ILocator Composer => page.GetByRole(AriaRole.Region, new() { Name = "Composer" });
+    public ILocator FollowButton => page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^(Follow|Unfollow)$") });
+
+    public async Task SetStatusAsync(string status)
+    {
+        await Status.SelectOptionAsync(status);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Assertions.Expect(Status).ToHaveValueAsync(status);
+    }
+
+    public async Task OpenTabAsync(string name) =>
+        await Composer.GetByRole(AriaRole.Tab, new() { Name = name, Exact = true }).ClickAsync();
+
     public async Task OpenMenuAsync()
     {
         await page.GetByLabel("Task menu").ClickAsync();
