@@ -141,5 +141,12 @@ public sealed class TaskEmailTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Link, new() { Name = "Offsite" }).ClickAsync();
         await Expect(list.Row("Book the venue")).ToContainTextAsync("In progress");
         await _browser.ScreenshotAsync("16-list");
+
+        // The Email app for chosen spaces only: the choice is kept and audited.
+        var app = await groups.Sidebar.OpenEmailAppAsync();
+        await app.EnableForSpacesAsync("Operations");
+        await Expect(app.Space("Operations")).ToBeCheckedAsync();
+        await Expect(page.GetByLabel("Chosen spaces")).ToBeCheckedAsync();
+        await Expect(app.Audit).ToContainTextAsync("Operations");
     });
 }

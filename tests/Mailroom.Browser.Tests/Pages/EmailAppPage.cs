@@ -18,4 +18,19 @@ public sealed class EmailAppPage(IPage page)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await page.WaitForURLAsync("**/admin/apps/email?saved=true");
     }
+
+    public ILocator Space(string name) => page.GetByRole(AriaRole.Checkbox, new() { Name = name, Exact = true });
+
+    /// <summary>Turns the app on for the named spaces only.</summary>
+    public async Task EnableForSpacesAsync(params string[] spaces)
+    {
+        await Enabled.CheckAsync();
+        await page.GetByLabel("Chosen spaces").CheckAsync();
+        foreach (var space in spaces)
+        {
+            await Space(space).CheckAsync();
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/apps/email?saved=true");
+    }
 }
