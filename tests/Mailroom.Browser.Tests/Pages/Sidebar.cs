@@ -17,6 +17,31 @@ public sealed class Sidebar(IPage page)
         return new IntegrationsPage(page);
     }
 
+    public async Task<SpacesPage> OpenSpacesAsync()
+    {
+        await Nav.GetByRole(AriaRole.Link, new() { Name = "Spaces", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/spaces");
+        return new SpacesPage(page);
+    }
+
+    /// <summary>Administration → Email app (owners and admins).</summary>
+    public async Task<EmailAppPage> OpenEmailAppAsync()
+    {
+        await Nav.GetByRole(AriaRole.Link, new() { Name = "Email app", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/apps/email");
+        return new EmailAppPage(page);
+    }
+
+    /// <summary>The bell's accessible name carries the unread count.</summary>
+    public ILocator Bell => Nav.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Notifications") });
+
+    public async Task<NotificationsPage> OpenNotificationsAsync()
+    {
+        await Bell.ClickAsync();
+        await page.WaitForURLAsync("**/notifications");
+        return new NotificationsPage(page);
+    }
+
     public async Task<InboundLogPage> OpenInboundLogAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Inbound log" }).ClickAsync();
