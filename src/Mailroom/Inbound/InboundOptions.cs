@@ -12,7 +12,7 @@ public sealed class InboundOptions
     /// Messages up to this size are committed inside their database row at intake (one group
     /// commit for many messages); larger ones go straight to the blob store.
     /// </summary>
-    public int InlineRawLimit { get; set; } = 256 * 1024;
+    public int InlineRawLimit { get; set; } = 64 * 1024;
 
     /// <summary>How often the processor looks for pending messages when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);

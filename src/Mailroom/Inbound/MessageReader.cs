@@ -107,17 +107,22 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     /// </summary>
     private static ReadMessage WithReply(ReadMessage read, BodyCollector body)
     {
-        try
+        var html = body.OnlyHtml;
+        var text = read.Text;
+        return read with
         {
-            var reply = body.OnlyHtml is { } html && !HtmlText.IsTooDeep(html)
-                ? ReplyExtractor.FromHtml(html)
-                : ReplyExtractor.FromText(read.Text);
-            return read with { Visible = reply.Visible, Quoted = reply.Quoted };
-        }
-        catch (Exception)
-        {
-            return read with { Visible = read.Text, Quoted = "" };
-        }
+            Reply = () =>
+            {
+                try
+                {
+                    return html is not null && !HtmlText.IsTooDeep(html) ? ReplyExtractor.FromHtml(html) : ReplyExtractor.FromText(text);
+                }
+                catch (Exception)
+                {
+                    return new ExtractedReply(text, "");
+                }
+            },
+        };
     }
 
     private (string Kind, string Reason) Classify(MimeMessage message, MailboxAddress? sender, ReadMessage read)

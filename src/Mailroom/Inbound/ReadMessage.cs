@@ -29,14 +29,28 @@ public sealed record ReadMessage
     /// <summary>The HTML body after sanitising, when the message had one.</summary>
     public string? SanitizedHtml { get; init; }
 
+    private readonly Lazy<ExtractedReply>? _reply;
+    private readonly string? _visible;
+    private readonly string? _quoted;
+
+    /// <summary>
+    /// How to split <see cref="Text"/> into <see cref="Visible"/> and <see cref="Quoted"/>; run on
+    /// first use only, since a group post shows the whole text and the split costs more than the
+    /// rest of reading a message.
+    /// </summary>
+    public Func<ExtractedReply>? Reply
+    {
+        init => _reply = value is null ? null : new Lazy<ExtractedReply>(value);
+    }
+
     /// <summary>
     /// The sender's new content: <see cref="Text"/> without quoted history, attribution lines and
     /// signature (see <see cref="ReplyExtractor"/>). Equal to <see cref="Text"/> when nothing was quoted.
     /// </summary>
-    public string Visible { get; init; } = "";
+    public string Visible { get => _visible ?? _reply?.Value.Visible ?? Text; init => _visible = value; }
 
     /// <summary>What was folded away from <see cref="Visible"/> (quoted history, signature), for "show quoted text".</summary>
-    public string Quoted { get; init; } = "";
+    public string Quoted { get => _quoted ?? _reply?.Value.Quoted ?? ""; init => _quoted = value; }
 
     public string? MessageId { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];
