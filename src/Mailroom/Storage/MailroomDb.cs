@@ -40,6 +40,8 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<EmailAppSettings> EmailAppSettings => Set<EmailAppSettings>();
     public DbSet<EmailAppAuditEntry> EmailAppAudit => Set<EmailAppAuditEntry>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<CustomField> CustomFields => Set<CustomField>();
+    public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -210,6 +212,20 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Comment>().WithMany().HasForeignKey(x => x.CommentId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<CustomField>(e =>
+        {
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.HasIndex(x => new { x.ListId, x.Position });
+            e.HasOne<TaskList>().WithMany().HasForeignKey(x => x.ListId).OnDelete(DeleteBehavior.Cascade);
+        });
+        builder.Entity<CustomFieldValue>(e =>
+        {
+            e.Property(x => x.Value).HasMaxLength(4000);
+            e.HasIndex(x => new { x.TaskId, x.FieldId }).IsUnique();
+            e.HasIndex(x => x.FieldId);
+            e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<CustomField>().WithMany().HasForeignKey(x => x.FieldId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -14,4 +14,5 @@ public enum ActivityKind
     Closed = 9,
     Reopened = 10,
     AddressReset = 11,
+    FieldChanged = 12,
 }

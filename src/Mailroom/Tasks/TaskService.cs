@@ -225,6 +225,11 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
         var names = await db.Users.Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         var attachments = (await db.TaskAttachments.AsNoTracking().Where(a => taskIds.Contains(a.TaskId) && a.CommentId == null).ToListAsync(cancellationToken))
             .ToLookup(a => a.TaskId);
+        var listIds = tasks.Select(t => t.ListId).Distinct().ToList();
+        var fields = (await db.CustomFields.AsNoTracking().Where(f => listIds.Contains(f.ListId)).ToListAsync(cancellationToken))
+            .OrderBy(f => f.Position).ThenBy(f => f.Id).ToLookup(f => f.ListId);
+        var values = (await db.CustomFieldValues.AsNoTracking().Where(v => taskIds.Contains(v.TaskId)).ToListAsync(cancellationToken))
+            .ToDictionary(v => (v.TaskId, v.FieldId), v => v.Value);
         PersonRef Person(Guid id) => new(id, names.GetValueOrDefault(id, "(former member)"));
         return tasks.Select(t => new TaskView(
             t.Id, t.ListId, spaceId, t.Name, t.Description, t.Status, t.ClosedAt is not null, t.ClosedAt, t.DueDate,
@@ -234,7 +239,8 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
             t.CreatedByUserId, t.FromEmail, t.CreatorEmail, t.CreatorName, t.Notes,
             actor.Role == WorkspaceRole.Guest ? null : lists.AddressOf(t.LocalPart),
             t.CreatedAt, t.UpdatedAt,
-            attachments[t.Id].OrderBy(a => a.FileName).Select(a => Attachment(t.Id, a)).ToList())).ToList();
+            attachments[t.Id].OrderBy(a => a.FileName).Select(a => Attachment(t.Id, a)).ToList(),
+            fields[t.ListId].Select(f => new TaskFieldView(f.Id, f.Name, f.Type, values.GetValueOrDefault((t.Id, f.Id)))).ToList())).ToList();
     }
 
     public static AttachmentView Attachment(Guid taskId, TaskAttachment a) =>

@@ -11,4 +11,5 @@ public sealed record TaskView(
     Guid Id, Guid ListId, Guid SpaceId, string Name, string Description, string Status, bool Closed, DateTimeOffset? ClosedAt,
     DateOnly? DueDate, IReadOnlyList<PersonRef> Assignees, IReadOnlyList<PersonRef> Followers,
     string CreatedBy, Guid? CreatedByUserId, bool FromEmail, string? CreatorEmail, string? CreatorName, string? Notes,
-    string? Address, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttachmentView> Attachments);
+    string? Address, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttachmentView> Attachments,
+    IReadOnlyList<TaskFieldView> Fields);

@@ -15,6 +15,8 @@ public static class TasksApi
     public sealed record MoveRequest(Guid ListId);
     public sealed record AssigneesRequest(IReadOnlyList<Guid> UserIds);
     public sealed record CommentRequest(string? Body, Guid? ParentId);
+    public sealed record FieldRequest(string? Name, CustomFieldType? Type);
+    public sealed record FieldValueRequest(string? Value);
 
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
@@ -28,6 +30,9 @@ public static class TasksApi
         lists.MapPost("/address/reset", ResetListAddressAsync);
         lists.MapGet("/tasks", ListTasksAsync).WithTags("Tasks");
         lists.MapPost("/tasks", CreateTaskAsync).WithTags("Tasks");
+        lists.MapGet("/fields", ListFieldsAsync).WithTags("Fields");
+        lists.MapPost("/fields", CreateFieldAsync).WithTags("Fields");
+        app.MapDelete("/api/fields/{fieldId:guid}", DeleteFieldAsync).RequireAuthorization().WithTags("Fields");
 
         var tasks = app.MapGroup("/api/tasks/{taskId:guid}").RequireAuthorization().WithTags("Tasks");
         tasks.MapGet("/", GetTaskAsync);
@@ -41,6 +46,8 @@ public static class TasksApi
         tasks.MapPut("/follow", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.FollowAsync(u, taskId, true, ct)));
         tasks.MapDelete("/follow", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.FollowAsync(u, taskId, false, ct)));
         tasks.MapPost("/address/reset", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.ResetAddressAsync(u, taskId, ct)));
+        tasks.MapPut("/fields/{fieldId:guid}", (Guid taskId, Guid fieldId, FieldValueRequest r, CustomFieldService s, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            Run(db, http, ct, u => s.SetValueAsync(u, taskId, fieldId, r.Value, ct))).WithTags("Fields");
         tasks.MapGet("/comments", ListCommentsAsync).WithTags("Comments");
         tasks.MapPost("/comments", AddCommentAsync).WithTags("Comments");
         tasks.MapGet("/activity", ActivityAsync);
@@ -50,6 +57,21 @@ public static class TasksApi
 
     private static async Task<Ok<TaskView>> Run(MailroomDb db, HttpContext http, CancellationToken ct, Func<User, Task<TaskView>> action) =>
         TypedResults.Ok(await action(await db.RequireAsync(http.User, ct)));
+
+    private static async Task<Ok<IReadOnlyList<CustomFieldView>>> ListFieldsAsync(Guid listId, CustomFieldService fields, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await fields.ListAsync(await db.RequireAsync(http.User, ct), listId, ct));
+
+    private static async Task<Created<CustomFieldView>> CreateFieldAsync(Guid listId, FieldRequest request, CustomFieldService fields, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var field = await fields.CreateAsync(await db.RequireAsync(http.User, ct), listId, request.Name, request.Type, ct);
+        return TypedResults.Created($"/api/lists/{listId}/fields", field);
+    }
+
+    private static async Task<NoContent> DeleteFieldAsync(Guid fieldId, CustomFieldService fields, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        await fields.DeleteAsync(await db.RequireAsync(http.User, ct), fieldId, ct);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<Ok<IReadOnlyList<ListView>>> ListListsAsync(Guid spaceId, ListService lists, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await lists.ListAsync(await db.RequireAsync(http.User, ct), spaceId, ct));

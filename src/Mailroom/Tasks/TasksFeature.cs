@@ -8,6 +8,7 @@ public static class TasksFeature
         services.AddScoped<ListService>();
         services.AddScoped<TaskService>();
         services.AddScoped<CommentService>();
+        services.AddScoped<CustomFieldService>();
         services.AddScoped<TaskMail>();
         return services;
     }
