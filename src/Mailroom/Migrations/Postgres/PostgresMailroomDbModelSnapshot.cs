@@ -586,6 +586,63 @@ namespace Mailroom.Migrations.Postgres
                     b.ToTable("Comments");
                 });
 
+            modelBuilder.Entity("Mailroom.Tasks.CustomField", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ListId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Type")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ListId", "Position");
+
+                    b.ToTable("CustomFields");
+                });
+
+            modelBuilder.Entity("Mailroom.Tasks.CustomFieldValue", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FieldId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FieldId");
+
+                    b.HasIndex("TaskId", "FieldId")
+                        .IsUnique();
+
+                    b.ToTable("CustomFieldValues");
+                });
+
             modelBuilder.Entity("Mailroom.Tasks.TaskActivity", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1100,6 +1157,30 @@ namespace Mailroom.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ParentCommentId")
                         .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Mailroom.Tasks.WorkTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Tasks.CustomField", b =>
+                {
+                    b.HasOne("Mailroom.Tasks.TaskList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Tasks.CustomFieldValue", b =>
+                {
+                    b.HasOne("Mailroom.Tasks.CustomField", null)
+                        .WithMany()
+                        .HasForeignKey("FieldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
 
                     b.HasOne("Mailroom.Tasks.WorkTask", null)
                         .WithMany()
