@@ -11,7 +11,10 @@ public static class TasksApi
     public sealed record TaskItem(
         Guid Id, Guid ListId, Guid SpaceId, string Name, string Description, string Status, bool Closed, DateOnly? DueDate,
         List<Person> Assignees, List<Person> Followers, string CreatedBy, Guid? CreatedByUserId, bool FromEmail,
-        string? CreatorEmail, string? CreatorName, string? Notes, string? Address, List<Api.Attachment> Attachments);
+        string? CreatorEmail, string? CreatorName, string? Notes, string? Address, List<Api.Attachment> Attachments,
+        List<TaskField>? Fields = null);
+    public sealed record Field(Guid Id, Guid ListId, string Name, string Type, int Position);
+    public sealed record TaskField(Guid FieldId, string Name, string Type, string? Value);
     public sealed record Comment(
         Guid Id, Guid TaskId, Guid? ParentCommentId, string Body, string Quoted, string Author, Guid? AuthorUserId, bool FromEmail,
         string? AuthorEmail, string? AuthorName, List<Api.Attachment> Attachments, List<Comment> Replies);
@@ -28,6 +31,16 @@ public static class TasksApi
 
     public static Task<TaskItem> CreateTaskAsync(this HttpClient http, Guid listId, string name, string description = "") =>
         http.PostAsync<TaskItem>($"/api/lists/{listId}/tasks", new { name, description });
+
+    public static Task<Field> CreateFieldAsync(this HttpClient http, Guid listId, string name, string type) =>
+        http.PostAsync<Field>($"/api/lists/{listId}/fields", new { name, type });
+
+    public static async Task<TaskItem> SetFieldAsync(this HttpClient http, Guid taskId, Guid fieldId, string? value)
+    {
+        using var response = await http.PutAsJsonAsync($"/api/tasks/{taskId}/fields/{fieldId}", new { value });
+        await Api.EnsureAsync(response);
+        return (await response.Content.ReadFromJsonAsync<TaskItem>())!;
+    }
 
     public static Task<List<TaskItem>> TasksAsync(this HttpClient http, Guid listId) =>
         http.GetAsync<List<TaskItem>>($"/api/lists/{listId}/tasks?includeClosed=true");
