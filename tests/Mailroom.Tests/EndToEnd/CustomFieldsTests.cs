@@ -128,4 +128,28 @@ public class CustomFieldsTests
             Assert.Equal(HttpStatusCode.Forbidden, set.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task Pages_ShowFieldsWithMailtoLinks_AndTheAddFieldForm()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Clients");
+        var list = await server.Http.CreateListAsync(space.Id, "Projects");
+        var email = await server.Http.CreateFieldAsync(list.Id, "Client email", "Email");
+        var budget = await server.Http.CreateFieldAsync(list.Id, "Budget", "Number");
+        var task = await server.Http.CreateTaskAsync(list.Id, "Website redesign");
+        await server.Http.SetFieldAsync(task.Id, email.Id, "a@x.org,b@y.org");
+
+        var taskPage = await server.Http.GetStringAsync($"/tasks/{task.Id}");
+        Assert.Contains("<h2>Fields</h2>", taskPage);
+        Assert.Contains("href=\"mailto:a@x.org\"", taskPage);
+        Assert.Contains("href=\"mailto:b@y.org\"", taskPage);
+        Assert.Contains($"id=\"field-{budget.Id}\"", taskPage);
+
+        var listPage = await server.Http.GetStringAsync($"/lists/{list.Id}");
+        Assert.Contains("Add field", listPage);
+        Assert.Contains("<option value=\"Email\">Email</option>", listPage);
+        Assert.Contains("Client email", listPage);
+    }
 }
