@@ -6,33 +6,23 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Mailroom.Browser.Tests;
 
-public sealed class AccessTests : IAsyncLifetime
+public sealed class AccessTests : BrowserTest
 {
     private const string Email = "owner@example.com";
     private const string Password = "a-long-enough-password";
 
-    private MailroomServer _server = null!;
-    private BrowserSession _browser = null!;
     private string _ownerToken = "";
 
-    public async Task InitializeAsync()
+    protected override async Task BeforeBrowserAsync()
     {
-        _server = await MailroomServer.StartAsync();
-        using var http = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
         using var response = await http.PostAsJsonAsync("/api/setup", new { workspaceName = "Globex", ownerName = "Hank Scorpio", email = Email, password = Password });
         response.EnsureSuccessStatusCode();
         _ownerToken = (await response.Content.ReadFromJsonAsync<SetupResponse>())!.Token;
-        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(AccessTests));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
     }
 
     [Fact]
-    public Task SignIn_WrongPasswordIsRefused_RightPasswordLandsOnGroups() => _browser.RunAsync(async page =>
+    public Task SignIn_WrongPasswordIsRefused_RightPasswordLandsOnGroups() => Browser.RunAsync(async page =>
     {
         // A page that needs an account sends the visitor to sign in first.
         await page.GotoAsync("/admin/integrations/email");
@@ -41,7 +31,7 @@ public sealed class AccessTests : IAsyncLifetime
         var signIn = new SignInPage(page);
         await signIn.SubmitAsync(Email, "not-the-password");
         await Expect(signIn.Error).ToHaveTextAsync("Wrong email or password.");
-        await _browser.ScreenshotAsync("07-signin-error");
+        await Browser.ScreenshotAsync("07-signin-error");
 
         await signIn.GotoAsync();
         await signIn.SubmitAsync(Email, Password);
@@ -56,9 +46,9 @@ public sealed class AccessTests : IAsyncLifetime
     });
 
     [Fact]
-    public Task AdminPages_ForAMember_SayAnAdminIsNeeded() => _browser.RunAsync(async page =>
+    public Task AdminPages_ForAMember_SayAnAdminIsNeeded() => Browser.RunAsync(async page =>
     {
-        using (var http = new HttpClient { BaseAddress = _server.BaseAddress })
+        using (var http = new HttpClient { BaseAddress = Server.BaseAddress })
         {
             http.DefaultRequestHeaders.Authorization = new("Bearer", _ownerToken);
             using var created = await http.PostAsJsonAsync("/api/members", new { displayName = "Bart", email = "bart@example.com", password = "member-password", role = 2 });
@@ -75,7 +65,7 @@ public sealed class AccessTests : IAsyncLifetime
             await page.GotoAsync(path);
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You need to be an admin" })).ToBeVisibleAsync();
         }
-        await _browser.ScreenshotAsync("08-admin-only");
+        await Browser.ScreenshotAsync("08-admin-only");
     });
 
     private sealed record SetupResponse(string Token);

@@ -7,54 +7,39 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Mailroom.Browser.Tests;
 
-public sealed class EmailIntegrationTests : IAsyncLifetime
+public sealed class EmailIntegrationTests : BrowserTest
 {
     private const string OwnerEmail = "ada@example.com";
     private const string OwnerPassword = "correct-horse-battery";
 
-    private MailroomServer _server = null!;
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await MailroomServer.StartAsync();
-        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(EmailIntegrationTests));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
-    public Task EmailIntegration_AddedInAdmin_TurnsEmailIntoPostAndRefusesMailOnceRemoved() => _browser.RunAsync(async page =>
+    public Task EmailIntegration_AddedInAdmin_TurnsEmailIntoPostAndRefusesMailOnceRemoved() => Browser.RunAsync(async page =>
     {
         // First run: the setup page creates the workspace and signs the owner in.
         var setup = new SetupPage(page);
         await setup.GotoAsync();
-        await _browser.ScreenshotAsync("01-setup");
+        await Browser.ScreenshotAsync("01-setup");
         var groups = await setup.SetUpAsync("Acme", "Ada Lovelace", OwnerEmail, OwnerPassword);
         await Expect(groups.Heading).ToBeVisibleAsync();
         await Expect(groups.Sidebar.WorkspaceName).ToHaveTextAsync("Acme");
-        await _browser.ScreenshotAsync("00-groups-empty");
+        await Browser.ScreenshotAsync("00-groups-empty");
 
         // Administration → Integrations → Email → Add, into a new group dedicated to these emails.
         var integrations = await groups.Sidebar.OpenEmailIntegrationsAsync();
         await Expect(integrations.Count).ToHaveTextAsync("0 of 3 active email integrations");
         var add = await integrations.AddAsync();
-        await _browser.ScreenshotAsync("04-add-integration");
+        await Browser.ScreenshotAsync("04-add-integration");
         var added = await add.AddToNewGroupAsync("Newsletters", "Acme Newsletter");
         Assert.Matches(@"^acme-newsletter-[a-z0-9]+@", added.Address);
-        await _browser.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await Browser.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await added.CopyButton.ClickAsync();
         await Expect(added.CopyButton).ToHaveTextAsync("Copied");
         Assert.Equal(added.Address, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
-        await _browser.ScreenshotAsync("05-integration-added");
+        await Browser.ScreenshotAsync("05-integration-added");
 
         // Someone outside sends an email with an attachment to the generated address.
         var subject = "Weekly newsletter #42";
-        await Mail.SendAsync(_server.SmtpPort, Mail.Create(
+        await Mail.SendAsync(Server.SmtpPort, Mail.Create(
             "grace@example.org", "Grace Hopper", added.Address, subject,
             "Hello team,\n\nHere is this week's news.\n\n-- Grace",
             "agenda.txt", Encoding.UTF8.GetBytes("1. Coffee\n2. Compilers\n"),
@@ -75,15 +60,15 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         await Expect(post.Attachment("big.bin")).ToHaveCountAsync(0);
         await Expect(post.Note).ToContainTextAsync("big.bin");
         await Expect(post.Note).ToContainTextAsync("5 MB");
-        await _browser.ScreenshotAsync("03-feed");
+        await Browser.ScreenshotAsync("03-feed");
 
         // The inbound log shows the message and what became of it.
         var log = await new Sidebar(page).OpenInboundLogAsync();
         await Expect(log.Row(subject)).ToContainTextAsync("posted");
-        await _browser.ScreenshotAsync("06-inbound-log");
+        await Browser.ScreenshotAsync("06-inbound-log");
         await page.GotoAsync("/groups");
         await Expect(groups.Group("Newsletters")).ToContainTextAsync("1 post");
-        await _browser.ScreenshotAsync("00-groups");
+        await Browser.ScreenshotAsync("00-groups");
 
         // The gear finds the address again; gear → trash → Remove takes it away.
         integrations = await new Sidebar(page).OpenEmailIntegrationsAsync();
@@ -91,16 +76,16 @@ public sealed class EmailIntegrationTests : IAsyncLifetime
         await Expect(integrations.Row("Acme Newsletter")).ToContainTextAsync(added.Address);
         var panel = await integrations.OpenSettingsAsync("Acme Newsletter");
         await Expect(panel).ToContainTextAsync(added.Address);
-        await _browser.ScreenshotAsync("02-integrations");
+        await Browser.ScreenshotAsync("02-integrations");
         var confirmation = await integrations.StartRemovingAsync("Acme Newsletter");
         await Expect(confirmation).ToContainTextAsync("Emails to it will be refused; its posts stay.");
-        await _browser.ScreenshotAsync("02b-remove-confirm");
+        await Browser.ScreenshotAsync("02b-remove-confirm");
         await integrations.ConfirmRemovalAsync();
         await Expect(integrations.Row("Acme Newsletter")).ToHaveCountAsync(0);
         await Expect(integrations.Count).ToHaveTextAsync("0 of 3 active email integrations");
 
         // Mail to the removed address is refused at RCPT.
-        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => Mail.SendAsync(_server.SmtpPort, Mail.Create(
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => Mail.SendAsync(Server.SmtpPort, Mail.Create(
             "grace@example.org", "Grace Hopper", added.Address, "Anyone there?", "Hello?", "empty.txt", [])));
         Assert.Equal(SmtpStatusCode.MailboxUnavailable, refused.StatusCode);
     });

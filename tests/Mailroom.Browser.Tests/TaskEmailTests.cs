@@ -8,28 +8,13 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Mailroom.Browser.Tests;
 
-public sealed class TaskEmailTests : IAsyncLifetime
+public sealed class TaskEmailTests : BrowserTest
 {
     private const string OwnerEmail = "ada@example.com";
     private const string OwnerPassword = "correct-horse-battery";
 
-    private MailroomServer _server = null!;
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await MailroomServer.StartAsync();
-        _browser = await BrowserSession.StartAsync(_server.BaseAddress, nameof(TaskEmailTests));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
     [Fact]
-    public Task EmailToCopiedTaskAddress_AppearsAsCommentWithQuotedTextFolded() => _browser.RunAsync(async page =>
+    public Task EmailToCopiedTaskAddress_AppearsAsCommentWithQuotedTextFolded() => Browser.RunAsync(async page =>
     {
         var setup = new SetupPage(page);
         await setup.GotoAsync();
@@ -43,7 +28,7 @@ public sealed class TaskEmailTests : IAsyncLifetime
         await Expect(app.Saved).ToBeVisibleAsync();
         await Expect(app.Enabled).ToBeCheckedAsync();
         await Expect(app.Audit).ToContainTextAsync("Ada Lovelace");
-        await _browser.ScreenshotAsync("10-email-app");
+        await Browser.ScreenshotAsync("10-email-app");
 
         // A space, a list and a task, all through the pages.
         var spaces = await sidebar.OpenSpacesAsync();
@@ -58,12 +43,12 @@ public sealed class TaskEmailTests : IAsyncLifetime
         await task.OpenMenuAsync();
         var address = (await task.MenuAddress.InnerTextAsync()).Trim();
         Assert.Matches(@"^[a-z0-9-]+@", address);
-        await _browser.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+        await Browser.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         await task.CopyButton.ClickAsync();
         await Expect(task.CopyButton).ToHaveTextAsync("Copied");
         var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
         Assert.Equal(address, copied);
-        await _browser.ScreenshotAsync("11-task-menu");
+        await Browser.ScreenshotAsync("11-task-menu");
 
         // Someone replies by email to the copied address, quoting the mail they answer.
         var message = new MimeMessage();
@@ -76,7 +61,7 @@ public sealed class TaskEmailTests : IAsyncLifetime
         };
         using (var smtp = new SmtpClient())
         {
-            await smtp.ConnectAsync("127.0.0.1", _server.SmtpPort, SecureSocketOptions.None);
+            await smtp.ConnectAsync("127.0.0.1", Server.SmtpPort, SecureSocketOptions.None);
             await smtp.SendAsync(message);
             await smtp.DisconnectAsync(quit: true);
         }
@@ -88,11 +73,11 @@ public sealed class TaskEmailTests : IAsyncLifetime
         await Expect(comment.Author).ToHaveTextAsync("grace@example.org");
         await Expect(comment.QuotedToggle).ToBeVisibleAsync();
         await Expect(comment.QuotedText).Not.ToBeVisibleAsync();
-        await _browser.ScreenshotAsync("12-task-email-comment");
+        await Browser.ScreenshotAsync("12-task-email-comment");
         await comment.QuotedToggle.ClickAsync();
         await Expect(comment.QuotedText).ToBeVisibleAsync();
         await Expect(comment.QuotedText).ToContainTextAsync("Shall we meet Tuesday?");
-        await _browser.ScreenshotAsync("13-task-quoted-open");
+        await Browser.ScreenshotAsync("13-task-quoted-open");
 
         // The creator follows the task, so the bell counts the emailed comment.
         await Expect(sidebar.Bell).ToHaveAttributeAsync("aria-label", "Notifications: 1 unread");
@@ -108,11 +93,11 @@ public sealed class TaskEmailTests : IAsyncLifetime
         // A comment written on the page lands last in the stream.
         await task.CommentAsync("Booked the room.");
         await Expect(task.Activity.GetByRole(AriaRole.Article).Last).ToContainTextAsync("Booked the room.");
-        await _browser.ScreenshotAsync("14-task-page");
+        await Browser.ScreenshotAsync("14-task-page");
     });
 
     [Fact]
-    public Task TaskPage_ChangesStatusAndFollow_ListMenuShowsAddress_EmailTabSaysNoAccount() => _browser.RunAsync(async page =>
+    public Task TaskPage_ChangesStatusAndFollow_ListMenuShowsAddress_EmailTabSaysNoAccount() => Browser.RunAsync(async page =>
     {
         var setup = new SetupPage(page);
         await setup.GotoAsync();
@@ -136,11 +121,11 @@ public sealed class TaskEmailTests : IAsyncLifetime
 
         await task.OpenTabAsync("Email");
         await Expect(task.Composer).ToContainTextAsync("No email account is linked yet — linking accounts comes with outbound email.");
-        await _browser.ScreenshotAsync("15-task-email-tab");
+        await Browser.ScreenshotAsync("15-task-email-tab");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Offsite" }).ClickAsync();
         await Expect(list.Row("Book the venue")).ToContainTextAsync("In progress");
-        await _browser.ScreenshotAsync("16-list");
+        await Browser.ScreenshotAsync("16-list");
 
         // The Email app for chosen spaces only: the choice is kept and audited.
         var app = await groups.Sidebar.OpenEmailAppAsync();
