@@ -6,11 +6,12 @@
 # Env:   BENCH_COUNT   messages per case (default 5000)
 #        BENCH_SIZES   message sizes in bytes (default "2048 102400")
 #        BENCH_CONC    smtp-source sessions in parallel (default "1 4 20")
-#        BENCH_WARMUP  messages sent to each fresh server before the timed part (default 0); they
-#                      are posted before timing starts and counted in the checks
+#        BENCH_WARMUP  messages (2 KB, 20 sessions) sent once to the server before the first case
+#                      (default 0); they are posted before timing starts and counted in the checks
 #        BENCH_KEEP=1  keep each case's data directory under bench/out/data
 #        BENCH_NO_RESULTS=1  do not rewrite bench/RESULTS.md
 #        BENCH_SKIP_BUILD=1  reuse bench/out/server
+#        BENCH_SERVER_ARGS   extra arguments for the server (e.g. --Mailroom:Inbound:BatchSize=0)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -78,6 +79,7 @@ DATA_DIR=""
 DONE_DIRS=()
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null || true
+  [[ -n "$SERVER_PID" ]] && wait "$SERVER_PID" 2>/dev/null || true
   [[ -n "$SINK_PID" ]] && kill "$SINK_PID" 2>/dev/null || true
   if [[ "${BENCH_KEEP:-0}" != 1 ]]; then
     [[ -n "$DATA_DIR" ]] && rm -rf "$DATA_DIR"
@@ -125,47 +127,56 @@ wait_pending() { # base token tag deadline
   done
 }
 
-# ---------------------------------------------------------------- one Mailroom case
-# Sets M_RESULT="accept_s posted_s server_cpu_pct_accept ok"; runs in this shell so the EXIT trap
-# knows the server's pid.
-run_mailroom() {
-  local size="$1" conc="$2" tag="mailroom-${1}b-c${2}"
-  local http smtp token integ address group
-  http="$(free_port)"; smtp="$(free_port)"
-  while [[ "$smtp" == "$http" ]]; do smtp="$(free_port)"; done
+# ---------------------------------------------------------------- the Mailroom server
+# One server on one fresh data directory takes every case in turn, as a real server would: it is
+# started once, set up through the API, and each case's messages go to the same group address.
+# Sets BASE, TOKEN, ADDRESS, GROUP, SMTP_PORT; runs in this shell so the EXIT trap knows the pid.
+start_mailroom() {
+  local http tag="mailroom"
+  http="$(free_port)"; SMTP_PORT="$(free_port)"
+  while [[ "$SMTP_PORT" == "$http" ]]; do SMTP_PORT="$(free_port)"; done
   DATA_DIR="$(mktemp -d "$OUT/data/$tag.XXXX")"
 
   # --contentRoot: the host reads appsettings.json from its content root, which defaults to the
   # working directory; without it the plan catalog is missing and start-up fails (see README).
   dotnet "$SERVER_DIR/Mailroom.dll" --contentRoot "$SERVER_DIR" \
     --Mailroom:DataDirectory="$DATA_DIR" --urls "http://127.0.0.1:$http" \
-    --Mailroom:Smtp:Port="$smtp" --Mailroom:Smtp:MaxConcurrentSessions=200 \
-    --Logging:LogLevel:Default=Warning > "$LOGS/$tag.server.log" 2>&1 &
+    --Mailroom:Smtp:Port="$SMTP_PORT" --Mailroom:Smtp:MaxConcurrentSessions=200 \
+    --Logging:LogLevel:Default=Warning ${BENCH_SERVER_ARGS:-} > "$LOGS/$tag.server.log" 2>&1 &
   SERVER_PID=$!
-  local base="http://127.0.0.1:$http" i
+  BASE="http://127.0.0.1:$http"
+  local i
   for i in $(seq 300); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz" || true)" == 200 ]] && break
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true)" == 200 ]] && break
     kill -0 "$SERVER_PID" 2>/dev/null || { tail -20 "$LOGS/$tag.server.log" >&2; echo "server died at start" >&2; return 1; }
     sleep 0.1
   done
 
-  token="$(curl -sf -X POST "$base/api/setup" -H 'Content-Type: application/json' \
+  TOKEN="$(curl -sf -X POST "$BASE/api/setup" -H 'Content-Type: application/json' \
     -d '{"workspaceName":"Bench","ownerName":"Bench Owner","email":"owner@bench.test","password":"bench-password-1"}' | json_field token)"
-  integ="$(curl -sf -X POST "$base/api/integrations/email" -H "Authorization: Bearer $token" \
+  local integ
+  integ="$(curl -sf -X POST "$BASE/api/integrations/email" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' -d '{"newGroupName":"Bench","title":"Bench"}')"
-  address="$(json_field address <<<"$integ")"
-  group="$(json_field groupId <<<"$integ")"
-  [[ -n "$token" && -n "$address" && -n "$group" ]] || { echo "setup through the API failed" >&2; return 1; }
-  log "$tag: server pid $SERVER_PID smtp :$smtp -> $address"
-
-  local cpu0 cpu1 t0 t1 t2 rc=0
+  ADDRESS="$(json_field address <<<"$integ")"
+  GROUP="$(json_field groupId <<<"$integ")"
+  [[ -n "$TOKEN" && -n "$ADDRESS" && -n "$GROUP" ]] || { echo "setup through the API failed" >&2; return 1; }
+  log "server pid $SERVER_PID smtp :$SMTP_PORT -> $ADDRESS"
   if (( WARMUP > 0 )); then
-    send "$smtp" "$size" "$conc" "$WARMUP" "$address" "$LOGS/$tag.warmup.log" || warn "$tag: warm-up failed"
-    wait_pending "$base" "$token" "$tag" "$(calc "$(now) + $POST_TIMEOUT")"
+    log "warm-up: $WARMUP messages of 2 KB over 20 sessions"
+    send "$SMTP_PORT" 2048 20 "$WARMUP" "$ADDRESS" "$LOGS/warmup.smtp-source.log" || warn "warm-up failed"
+    wait_pending "$BASE" "$TOKEN" "warm-up" "$(calc "$(now) + $POST_TIMEOUT")"
   fi
+  EXPECTED=$WARMUP
+}
+
+# ---------------------------------------------------------------- one Mailroom case
+# Sets M_RESULT="accept_s posted_s server_cpu_pct_accept ok".
+run_mailroom() {
+  local size="$1" conc="$2" tag="mailroom-${1}b-c${2}"
+  local cpu0 cpu1 t0 t1 t2 rc=0
   cpu0="$(cpu_ticks "$SERVER_PID")"
   t0="$(now)"
-  send "$smtp" "$size" "$conc" "$COUNT" "$address" "$LOGS/$tag.smtp-source.log" || rc=$?
+  send "$SMTP_PORT" "$size" "$conc" "$COUNT" "$ADDRESS" "$LOGS/$tag.smtp-source.log" || rc=$?
   t1="$(now)"
   cpu1="$(cpu_ticks "$SERVER_PID")"
   if (( rc != 0 )); then
@@ -173,26 +184,20 @@ run_mailroom() {
   fi
 
   # Wait until nothing is pending (all accepted messages are posts, or failed: checked below).
-  wait_pending "$base" "$token" "$tag" "$(calc "$t1 + $POST_TIMEOUT")"
+  wait_pending "$BASE" "$TOKEN" "$tag" "$(calc "$t1 + $POST_TIMEOUT")"
   t2="$(now)"
   # Cross-check through the posts API that the group has posts at all.
   local feed
-  feed="$(curl -s "$base/api/groups/$group/posts?take=1" -H "Authorization: Bearer $token" || true)"
+  feed="$(curl -s "$BASE/api/groups/$GROUP/posts?take=1" -H "Authorization: Bearer $TOKEN" || true)"
   [[ "$feed" == \[\{* ]] || warn "$tag: group feed looks empty or failed: ${feed:0:200}"
 
-  stop_pid "$SERVER_PID"; SERVER_PID=""
-
-  local posts pend posted other ok=yes total=$((COUNT + WARMUP))
+  local posts pend posted other ok=yes
+  EXPECTED=$((EXPECTED + COUNT))
   read -r posts pend posted other < <(db_counts "$DATA_DIR")
-  if [[ "$posts" != "$total" || "$posted" != "$total" || "$pend" != 0 || "$other" != 0 ]]; then
-    warn "$tag: expected $total posts; database has Posts=$posts, InboundMessages pending=$pend posted=$posted other=$other"
+  if [[ "$posts" != "$EXPECTED" || "$posted" != "$EXPECTED" || "$pend" != 0 || "$other" != 0 ]]; then
+    warn "$tag: expected $EXPECTED posts so far; database has Posts=$posts, InboundMessages pending=$pend posted=$posted other=$other"
     ok=no
   fi
-  if grep -Eq '^(fail|crit):' "$LOGS/$tag.server.log"; then
-    warn "$tag: server logged errors, see bench/out/logs/$tag.server.log: $(grep -Em2 -A2 '^(fail|crit):' "$LOGS/$tag.server.log" | tr '\n' ' ' | cut -c1-400)"
-  fi
-  DONE_DIRS+=("$DATA_DIR")
-  DATA_DIR=""
   (( rc == 0 )) || ok=no
 
   local acc_rate post_rate cpu_pct
@@ -200,6 +205,16 @@ run_mailroom() {
   post_rate="$(calc "$COUNT / ($t2 - $t0)")"
   cpu_pct="$(calc "100.0 * ($cpu1 - $cpu0) / $CLK_TCK / ($t1 - $t0)")"
   M_RESULT="$acc_rate $post_rate $cpu_pct $ok"
+}
+
+stop_mailroom() {
+  [[ -n "$SERVER_PID" ]] || return 0
+  stop_pid "$SERVER_PID"; SERVER_PID=""
+  if grep -Eq '^(fail|crit):' "$LOGS/mailroom.server.log"; then
+    warn "server logged errors, see bench/out/logs/mailroom.server.log: $(grep -Em2 -A2 '^(fail|crit):' "$LOGS/mailroom.server.log" | tr '\n' ' ' | cut -c1-400)"
+  fi
+  DONE_DIRS+=("$DATA_DIR")
+  DATA_DIR=""
 }
 
 # ---------------------------------------------------------------- one smtp-sink case
@@ -225,13 +240,13 @@ LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "run: N=$COUNT warm-up=$WARMUP sizes=[$SIZES] sessions=[$CONCS] cores=$CORES loadavg=$LOAD"
 
 ROWS=()
+start_mailroom || { warn "Mailroom did not start"; exit 1; }
 for size in $SIZES; do
   for conc in $CONCS; do
     if run_mailroom "$size" "$conc"; then
       read -r m_acc m_post m_cpu m_ok <<<"$M_RESULT"
     else
       warn "mailroom-${size}b-c${conc}: case failed (see bench/out/logs)"
-      [[ -n "$SERVER_PID" ]] && stop_pid "$SERVER_PID"; SERVER_PID=""
       m_acc=0 m_post=0 m_cpu=0 m_ok=FAILED
     fi
     run_sink "$size" "$conc"; s_acc="$S_RESULT"
@@ -244,6 +259,7 @@ print(f"{int(s)//1024} KB|{c}|{n}|{float(ma):.0f}|{float(mp):.0f}|{float(cpu):.0
     log "done: $row"
   done
 done
+stop_mailroom
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 HEAD="size|sessions|N|Mailroom accepted/s|Mailroom until posted/s|server CPU while accepting|smtp-sink accepted/s|ratio accept/sink|counts ok"
@@ -273,8 +289,9 @@ if [[ "${BENCH_NO_RESULTS:-0}" != 1 ]]; then
 # Mailroom SMTP intake benchmark — results
 
 Produced by \`bench/run.sh\` (see \`bench/README.md\`). Run it with \`bench/run.sh\` from anywhere
-(\`BENCH_COUNT=300 bench/run.sh\` for a quick look). Each row: a fresh Mailroom server on a fresh
-SQLite data directory receives N messages from \`smtp-source -d\` (persistent sessions); then, in the
+(\`BENCH_COUNT=300 bench/run.sh\` for a quick look). One Mailroom server on a fresh SQLite data
+directory takes the cases in turn (each row: N messages from \`smtp-source -d\`, persistent sessions,
+all posted before the next row starts); after each row, in the
 same run, Postfix's \`smtp-sink\` (accepts and discards, nothing written) gets the same load. The
 ratio accept/sink is the figure to compare between runs: absolute rates depend on the machine and
 on what else runs on it.
@@ -294,7 +311,8 @@ EOF
     echo
     echo "Machine: $CORES cores (nproc), **shared with other builds during the run** (load average"
     echo "$LOAD at start, $LOAD_END at end), so absolute figures are noisy."
-    echo "N = $COUNT messages per case; warm-up: $WARMUP messages per fresh server before timing."
+    echo "N = $COUNT messages per case, all cases on one server started on a fresh data directory, in the"
+    echo "order of the table; warm-up: $WARMUP messages before the first case."
     echo
     echo "| ${HEAD//|/ | } |"
     echo "|$(sed 's/[^|]*/---/g' <<<"$HEAD")|"

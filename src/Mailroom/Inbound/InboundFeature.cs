@@ -11,6 +11,7 @@ public static class InboundFeature
         services.AddMailroomSmtp();
         services.AddSingleton<ISmtpMessageSink, IntakeSink>();
         services.AddSingleton<ProcessorSignal>();
+        services.AddSingleton<IntakeActivity>();
         services.AddSingleton<IntakeWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddHostedService<InboundProcessor>();

@@ -27,6 +27,15 @@ public sealed class InboundOptions
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Intake rate (messages per second) above which the processor steps aside between batches,
+    /// so that a burst of mail is accepted at full speed; 0 turns this off.
+    /// </summary>
+    public int BusyIntakeRate { get; set; } = 300;
+
+    /// <summary>The longest the processor steps aside in a row while the intake is busy.</summary>
+    public TimeSpan MaxStepAside { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Attempts before a message that keeps failing is marked failed.</summary>
     public int MaxAttempts { get; set; } = 5;
 }

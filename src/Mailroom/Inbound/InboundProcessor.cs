@@ -11,7 +11,7 @@ namespace Mailroom.Inbound;
 /// that marks it done, so a crash anywhere means "processed again from the start", never twice.
 /// </summary>
 public sealed partial class InboundProcessor(
-    IServiceScopeFactory scopes, BlobStore blobs, ProcessorSignal signal, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
+    IServiceScopeFactory scopes, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity intake, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
     TimeProvider clock, ILogger<InboundProcessor> logger) : BackgroundService
 {
     private readonly string _owner = InstanceId(mailroom.Value.FullDataDirectory);
@@ -32,6 +32,7 @@ public sealed partial class InboundProcessor(
             int processed;
             try
             {
+                await StepAsideWhileBusyAsync(stoppingToken);
                 processed = await RunOnceAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,6 +49,25 @@ public sealed partial class InboundProcessor(
             {
                 await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
             }
+        }
+    }
+
+    /// <summary>
+    /// During a burst (intake above <see cref="InboundOptions.BusyIntakeRate"/>) waits for it to
+    /// calm down, but never longer than <see cref="InboundOptions.MaxStepAside"/>, so posting keeps
+    /// going under sustained load too.
+    /// </summary>
+    private async Task StepAsideWhileBusyAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (o.BusyIntakeRate <= 0)
+        {
+            return;
+        }
+        var start = clock.GetTimestamp();
+        while (intake.Rate > o.BusyIntakeRate && clock.GetElapsedTime(start) < o.MaxStepAside)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, cancellationToken);
         }
     }
 
@@ -70,12 +90,15 @@ public sealed partial class InboundProcessor(
             return 0;
         }
         var leaseUntil = now + o.LeaseDuration;
-        await db.InboundMessages
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.InboundMessages
             .Where(m => candidates.Contains(m.Id) && m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.LeaseUntil, leaseUntil)
                 .SetProperty(m => m.LeaseOwner, _owner)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+        }
         var claimed = await db.InboundMessages
             .Where(m => candidates.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
             .OrderBy(m => m.ReceivedAt)
@@ -93,7 +116,10 @@ public sealed partial class InboundProcessor(
                 await handler.HandleAsync(db, message, cancellationToken);
             }
             blobs.Sync();
-            await db.SaveChangesAsync(cancellationToken);
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -121,7 +147,10 @@ public sealed partial class InboundProcessor(
         {
             await scope.ServiceProvider.GetRequiredService<MessageHandler>().HandleAsync(db, message, cancellationToken);
             blobs.Sync();
-            await db.SaveChangesAsync(cancellationToken);
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -12,10 +12,17 @@ namespace Mailroom.Inbound;
 /// integrations, lists and tasks (and the Email app's rules) at RCPT time, and a message is answered 250 only once its bytes are fsynced in
 /// the blob store and its row committed.
 /// </summary>
-public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore blobs, IntakeWriter writer, IOptions<InboundOptions> options, ILogger<IntakeSink> logger) : ISmtpMessageSink
+public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationLookup integrations, BlobStore blobs, IntakeWriter writer, IOptions<InboundOptions> options, ILogger<IntakeSink> logger) : ISmtpMessageSink
 {
     public async ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken)
     {
+        switch (await integrations.AcceptsAsync(recipient, cancellationToken))
+        {
+            case true:
+                return SmtpResponse.RecipientOk;
+            case false:
+                return Removed(recipient);
+        }
         await using var scope = scopes.CreateAsyncScope();
         var resolver = scope.ServiceProvider.GetRequiredService<RecipientResolver>();
         var target = await resolver.ResolveAsync(recipient, cancellationToken);
@@ -25,7 +32,7 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore bl
         }
         if (target.Integration is { RemovedAt: not null })
         {
-            return new SmtpResponse(550, "5.1.1", $"<{recipient}>: this address was removed and no longer accepts mail");
+            return Removed(recipient);
         }
         if (target.Kind is MailTargetKind.List or MailTargetKind.Task)
         {
@@ -67,6 +74,9 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, BlobStore bl
             return envelope.Recipients.Select(_ => SmtpResponse.TransientFailure).ToArray();
         }
     }
+
+    private static SmtpResponse Removed(string recipient) =>
+        new(550, "5.1.1", $"<{recipient}>: this address was removed and no longer accepts mail");
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 

@@ -9,7 +9,7 @@ namespace Mailroom.Inbound;
 /// A session gets its 250 only after its raw bytes are synced and the transaction holding its row
 /// has committed.
 /// </summary>
-public sealed partial class IntakeWriter(IServiceScopeFactory scopes, BlobStore blobs, ProcessorSignal signal, ILogger<IntakeWriter> logger) : BackgroundService
+public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity activity, ILogger<IntakeWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
@@ -58,15 +58,15 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, BlobStore 
         {
             // The batch's raw messages were written unflushed by their sessions: one sync makes them all durable.
             blobs.Sync();
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            db.InboundMessages.AddRange(batch.Select(p => p.Message));
-            await db.SaveChangesAsync(stoppingToken);
+            using (await gate.EnterAsync(stoppingToken))
+            {
+                await direct.RunAsync(lane => InsertAsync(lane, batch, stoppingToken));
+            }
             foreach (var p in batch)
             {
                 p.Done.TrySetResult();
             }
+            activity.Committed(batch.Count);
             LogCommitted(batch.Count);
             signal.Notify();
         }
@@ -79,6 +79,48 @@ public sealed partial class IntakeWriter(IServiceScopeFactory scopes, BlobStore 
             }
         }
     }
+
+    /// <summary>The batch's rows, in one transaction, with a statement prepared once per connection.</summary>
+    private async Task<bool> InsertAsync(DirectDb.Lane lane, List<Pending> batch, CancellationToken cancellationToken)
+    {
+        _insertSql ??= BuildInsert();
+        await using var transaction = await lane.Connection.BeginTransactionAsync(cancellationToken);
+        foreach (var p in batch)
+        {
+            var command = lane.Command(_insertSql, transaction);
+            var m = p.Message;
+            Bind(command, nameof(InboundMessage.Id), m.Id);
+            Bind(command, nameof(InboundMessage.ReceivedAt), m.ReceivedAt);
+            Bind(command, nameof(InboundMessage.BlobHash), m.BlobHash);
+            Bind(command, nameof(InboundMessage.Size), m.Size);
+            Bind(command, nameof(InboundMessage.Raw), m.Raw);
+            Bind(command, nameof(InboundMessage.MailFrom), m.MailFrom);
+            Bind(command, nameof(InboundMessage.Recipients), m.Recipients);
+            Bind(command, nameof(InboundMessage.RemoteAddress), m.RemoteAddress);
+            Bind(command, nameof(InboundMessage.Helo), m.Helo);
+            Bind(command, nameof(InboundMessage.Status), m.Status);
+            Bind(command, nameof(InboundMessage.Attempts), m.Attempts);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static readonly string[] InsertedColumns =
+    [
+        nameof(InboundMessage.Id), nameof(InboundMessage.ReceivedAt), nameof(InboundMessage.BlobHash), nameof(InboundMessage.Size),
+        nameof(InboundMessage.Raw), nameof(InboundMessage.MailFrom), nameof(InboundMessage.Recipients), nameof(InboundMessage.RemoteAddress),
+        nameof(InboundMessage.Helo), nameof(InboundMessage.Status), nameof(InboundMessage.Attempts),
+    ];
+
+    private string? _insertSql;
+
+    private string BuildInsert() =>
+        $"INSERT INTO {direct.Table<InboundMessage>()} ({string.Join(", ", InsertedColumns.Select(direct.Column<InboundMessage>))}) " +
+        $"VALUES ({string.Join(", ", InsertedColumns.Select(c => "@" + c))})";
+
+    private void Bind(System.Data.Common.DbCommand command, string property, object? value) =>
+        direct.Bind<InboundMessage>(command, "@" + property, property, value);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Committed {Count} accepted messages")]
     private partial void LogCommitted(int count);

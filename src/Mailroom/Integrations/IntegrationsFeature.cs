@@ -7,6 +7,7 @@ public static class IntegrationsFeature
         services.AddOptions<IntegrationOptions>().BindConfiguration(IntegrationOptions.SectionName).ValidateOnStart();
         services.AddScoped<IntegrationService>();
         services.AddScoped<RecipientResolver>();
+        services.AddSingleton<IntegrationLookup>();
         services.AddScoped<AddressMinter>();
         return services;
     }

@@ -13,7 +13,10 @@ public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> o
         EF.CompileAsyncQuery((MailroomDb d, string local) => d.EmailIntegrations.AsNoTracking().FirstOrDefault(i => i.LocalPart == local));
 
     /// <summary>The local part if the address is in our mail domain, lower-cased; otherwise null.</summary>
-    public string? LocalPartOf(string address)
+    public string? LocalPartOf(string address) => LocalPartOf(address, options.Value.MailDomain);
+
+    /// <summary>The local part if the address is in <paramref name="mailDomain"/>, lower-cased; otherwise null.</summary>
+    public static string? LocalPartOf(string address, string mailDomain)
     {
         var at = address.LastIndexOf('@');
         if (at <= 0 || at == address.Length - 1)
@@ -21,7 +24,7 @@ public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> o
             return null;
         }
         var domain = address[(at + 1)..].TrimEnd('.');
-        if (!string.Equals(domain, options.Value.MailDomain, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(domain, mailDomain, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }

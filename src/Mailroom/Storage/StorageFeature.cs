@@ -12,9 +12,11 @@ public static class StorageFeature
         services.AddOptions<MailroomOptions>().BindConfiguration(MailroomOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<BlobStore>();
+        services.AddSingleton<DirectDb>();
 
         var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = configuration.GetConnectionString("Mailroom");
+        services.AddSingleton(new WriteGate(enabled: !database.IsPostgres));
         if (database.IsPostgres)
         {
             if (string.IsNullOrWhiteSpace(connectionString))
