@@ -16,6 +16,10 @@ public sealed class SpaceService(MailroomDb db)
             ? db.Spaces.Where(s => db.SpaceGuests.Any(g => g.SpaceId == s.Id && g.UserId == user.Id))
             : db.Spaces;
 
+    /// <summary>The people who see a space: the same rule as <see cref="Visible"/>, asked the other way round.</summary>
+    public IQueryable<User> Viewers(Guid spaceId) =>
+        db.Users.Where(u => u.Role != WorkspaceRole.Guest || db.SpaceGuests.Any(g => g.SpaceId == spaceId && g.UserId == u.Id));
+
     public async Task<Space> GetVisibleAsync(User user, Guid spaceId, CancellationToken cancellationToken = default) =>
         await Visible(user).FirstOrDefaultAsync(s => s.Id == spaceId, cancellationToken)
         ?? throw AppProblem.NotFound("The space");

@@ -48,12 +48,40 @@ public sealed class CustomFieldService(MailroomDb db, ListService lists, TaskSer
         return View(field);
     }
 
+    /// <summary>Removes the field and its values; each task that had a value says so in its activity stream.</summary>
     public async Task DeleteAsync(User actor, Guid fieldId, CancellationToken cancellationToken = default)
     {
         var field = await db.CustomFields.FirstOrDefaultAsync(f => f.Id == fieldId, cancellationToken) ?? throw AppProblem.NotFound("The field");
         await lists.GetWritableAsync(actor, field.ListId, cancellationToken);
+        var values = await db.CustomFieldValues.AsNoTracking().Where(v => v.FieldId == field.Id).ToListAsync(cancellationToken);
+        foreach (var value in values)
+        {
+            TaskService.Record(db, value.TaskId, ActivityKind.FieldChanged, actor.Id, $"deleted the field {field.Name} (it was {value.Value})");
+        }
         db.CustomFields.Remove(field);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Puts the list's fields in the given order. <paramref name="fieldIds"/> names every field of the
+    /// list exactly once, so a client working from a stale list (a field added or deleted since) is
+    /// refused rather than half-applied.
+    /// </summary>
+    public async Task<IReadOnlyList<CustomFieldView>> ReorderAsync(User actor, Guid listId, IReadOnlyList<Guid>? fieldIds, CancellationToken cancellationToken = default)
+    {
+        var list = await lists.GetWritableAsync(actor, listId, cancellationToken);
+        var fields = await db.CustomFields.Where(f => f.ListId == list.Id).ToListAsync(cancellationToken);
+        if (fieldIds is null || fieldIds.Count != fields.Count || fieldIds.Distinct().Count() != fieldIds.Count || fieldIds.Any(id => fields.All(f => f.Id != id)))
+        {
+            throw AppProblem.Invalid("invalid_field_order",
+                $"Give the ids of all {fields.Count} fields of the list {list.Name}, each once, in the order you want; reload the fields if they changed.");
+        }
+        for (var i = 0; i < fieldIds.Count; i++)
+        {
+            fields.Single(f => f.Id == fieldIds[i]).Position = i;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return fields.OrderBy(f => f.Position).Select(View).ToList();
     }
 
     /// <summary>Sets a task's value of a field of its list; null or blank clears it.</summary>

@@ -20,6 +20,14 @@ public sealed class ListService(MailroomDb db, SpaceService spaces, AddressMinte
         return lists.Select(l => Describe(actor, l)).ToList();
     }
 
+    /// <summary>Every list in every space the actor sees, oldest first (where a task may be moved to, for members).</summary>
+    public async Task<IReadOnlyList<ListView>> ListAllAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        var visible = spaces.Visible(actor).Select(s => s.Id);
+        var lists = await db.TaskLists.AsNoTracking().Where(l => visible.Contains(l.SpaceId)).ToListAsync(cancellationToken);
+        return lists.OrderBy(l => l.CreatedAt).ThenBy(l => l.Id).Select(l => Describe(actor, l)).ToList();
+    }
+
     public async Task<TaskList> GetVisibleAsync(User actor, Guid listId, CancellationToken cancellationToken = default)
     {
         var list = await db.TaskLists.FirstOrDefaultAsync(l => l.Id == listId, cancellationToken) ?? throw AppProblem.NotFound("The list");

@@ -103,10 +103,11 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
             changed.Add($"renamed the task from \"{task.Name}\" to \"{name.Trim()}\"");
             task.Name = name.Trim();
         }
-        if (description is not null && description != task.Description)
+        // Browsers send a textarea's lines ending in CRLF: saving an unchanged description is no edit.
+        if (description is not null && description.ReplaceLineEndings("\n") != task.Description.ReplaceLineEndings("\n"))
         {
             changed.Add("edited the description");
-            task.Description = description;
+            task.Description = description.ReplaceLineEndings("\n");
         }
         if (clearDueDate && task.DueDate is not null)
         {
@@ -181,6 +182,14 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
         var (task, list) = await FindAsync(actor, taskId, write: true, cancellationToken);
         await AssignAsync(actor, task, list, userIds, cancellationToken);
         return await SaveAsync(actor, task, list, true, cancellationToken);
+    }
+
+    /// <summary>Who the task may be assigned to: whoever sees its space. Only those who may change the task ask.</summary>
+    public async Task<IReadOnlyList<PersonRef>> AssignableAsync(User actor, Guid taskId, CancellationToken cancellationToken = default)
+    {
+        var (_, list) = await FindAsync(actor, taskId, write: true, cancellationToken);
+        return await spaces.Viewers(list.SpaceId).AsNoTracking().OrderBy(u => u.DisplayName).ThenBy(u => u.Id)
+            .Select(u => new PersonRef(u.Id, u.DisplayName)).ToListAsync(cancellationToken);
     }
 
     public async Task<TaskView> FollowAsync(User actor, Guid taskId, bool follow, CancellationToken cancellationToken = default)

@@ -18,10 +18,14 @@ public static class TasksApi
     public sealed record FieldRequest(string? Name, CustomFieldType? Type);
     public sealed record FieldValueRequest(string? Value);
 
+    /// <summary>Every field of the list, each once, in the wanted order.</summary>
+    public sealed record FieldOrderRequest(IReadOnlyList<Guid>? FieldIds);
+
     public static RouteGroupBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/spaces/{spaceId:guid}/lists", ListListsAsync).RequireAuthorization().WithTags("Lists");
         app.MapPost("/api/spaces/{spaceId:guid}/lists", CreateListAsync).RequireAuthorization().WithTags("Lists");
+        app.MapGet("/api/lists", ListAllListsAsync).RequireAuthorization().WithTags("Lists");
 
         var lists = app.MapGroup("/api/lists/{listId:guid}").RequireAuthorization().WithTags("Lists");
         lists.MapGet("/", GetListAsync);
@@ -32,6 +36,7 @@ public static class TasksApi
         lists.MapPost("/tasks", CreateTaskAsync).WithTags("Tasks");
         lists.MapGet("/fields", ListFieldsAsync).WithTags("Fields");
         lists.MapPost("/fields", CreateFieldAsync).WithTags("Fields");
+        lists.MapPut("/fields/order", ReorderFieldsAsync).WithTags("Fields");
         app.MapDelete("/api/fields/{fieldId:guid}", DeleteFieldAsync).RequireAuthorization().WithTags("Fields");
 
         var tasks = app.MapGroup("/api/tasks/{taskId:guid}").RequireAuthorization().WithTags("Tasks");
@@ -43,6 +48,7 @@ public static class TasksApi
         tasks.MapPost("/reopen", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.ReopenAsync(u, taskId, ct)));
         tasks.MapPost("/move", (Guid taskId, MoveRequest r, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.MoveAsync(u, taskId, r.ListId, ct)));
         tasks.MapPut("/assignees", (Guid taskId, AssigneesRequest r, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.SetAssigneesAsync(u, taskId, r.UserIds ?? [], ct)));
+        tasks.MapGet("/assignable", AssignableAsync);
         tasks.MapPut("/follow", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.FollowAsync(u, taskId, true, ct)));
         tasks.MapDelete("/follow", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.FollowAsync(u, taskId, false, ct)));
         tasks.MapPost("/address/reset", (Guid taskId, TaskService s, MailroomDb db, HttpContext http, CancellationToken ct) => Run(db, http, ct, u => s.ResetAddressAsync(u, taskId, ct)));
@@ -67,6 +73,9 @@ public static class TasksApi
         return TypedResults.Created($"/api/lists/{listId}/fields", field);
     }
 
+    private static async Task<Ok<IReadOnlyList<CustomFieldView>>> ReorderFieldsAsync(Guid listId, FieldOrderRequest request, CustomFieldService fields, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await fields.ReorderAsync(await db.RequireAsync(http.User, ct), listId, request.FieldIds, ct));
+
     private static async Task<NoContent> DeleteFieldAsync(Guid fieldId, CustomFieldService fields, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         await fields.DeleteAsync(await db.RequireAsync(http.User, ct), fieldId, ct);
@@ -75,6 +84,9 @@ public static class TasksApi
 
     private static async Task<Ok<IReadOnlyList<ListView>>> ListListsAsync(Guid spaceId, ListService lists, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await lists.ListAsync(await db.RequireAsync(http.User, ct), spaceId, ct));
+
+    private static async Task<Ok<IReadOnlyList<ListView>>> ListAllListsAsync(ListService lists, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await lists.ListAllAsync(await db.RequireAsync(http.User, ct), ct));
 
     private static async Task<Created<ListView>> CreateListAsync(Guid spaceId, ListRequest request, ListService lists, MailroomDb db, HttpContext http, CancellationToken ct)
     {
@@ -111,6 +123,9 @@ public static class TasksApi
 
     private static async Task<Ok<TaskView>> UpdateTaskAsync(Guid taskId, TaskRequest request, TaskService tasks, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await tasks.UpdateAsync(await db.RequireAsync(http.User, ct), taskId, request.Name, request.Description, request.DueDate, request.ClearDueDate, ct));
+
+    private static async Task<Ok<IReadOnlyList<PersonRef>>> AssignableAsync(Guid taskId, TaskService tasks, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await tasks.AssignableAsync(await db.RequireAsync(http.User, ct), taskId, ct));
 
     private static async Task<NoContent> DeleteTaskAsync(Guid taskId, TaskService tasks, MailroomDb db, HttpContext http, CancellationToken ct)
     {

@@ -16,6 +16,32 @@ public sealed class ListPage(IPage page)
         await Assertions.Expect(MenuAddress).ToBeVisibleAsync();
     }
 
+    public ILocator Fields => page.GetByRole(AriaRole.List, new() { Name = "Fields of this list" });
+    public ILocator FieldItems => Fields.GetByRole(AriaRole.Listitem);
+    public ILocator MoveUpButton(string field) => page.GetByRole(AriaRole.Button, new() { Name = $"Move {field} up", Exact = true });
+    public ILocator MoveDownButton(string field) => page.GetByRole(AriaRole.Button, new() { Name = $"Move {field} down", Exact = true });
+    public ILocator DeleteConfirmation(string field) => page.GetByRole(AriaRole.Group, new() { Name = $"Confirm deleting {field}", Exact = true });
+
+    /// <summary>Moves a field one place and waits for the page to come back with the new order.</summary>
+    public async Task MoveFieldAsync(string field, bool up)
+    {
+        var before = await FieldItems.AllInnerTextsAsync();
+        await (up ? MoveUpButton(field) : MoveDownButton(field)).ClickAsync();
+        await Assertions.Expect(FieldItems).Not.ToHaveTextAsync(before.ToArray(), new() { UseInnerText = true });
+    }
+
+    public async Task OpenDeleteFieldAsync(string field)
+    {
+        await page.GetByLabel($"Delete field {field}", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(DeleteConfirmation(field)).ToBeVisibleAsync();
+    }
+
+    public async Task ConfirmDeleteFieldAsync(string field)
+    {
+        await DeleteConfirmation(field).GetByRole(AriaRole.Button, new() { Name = "Delete field" }).ClickAsync();
+        await Assertions.Expect(page.GetByLabel($"Delete field {field}", new() { Exact = true })).ToHaveCountAsync(0);
+    }
+
     public ILocator Row(string taskName) => Tasks.GetByRole(AriaRole.Row).Filter(new() { HasText = taskName });
 
     public async Task<TaskPage> OpenTaskAsync(string taskName)

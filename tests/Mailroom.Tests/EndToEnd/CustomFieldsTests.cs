@@ -102,6 +102,117 @@ public class CustomFieldsTests
         Assert.Equal("a@x.org, b@y.org", got.Fields!.Single().Value);
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task FieldOrder_Put_ReordersTheListAndEveryTask_NewFieldsGoLast(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Clients");
+        var list = await server.Http.CreateListAsync(space.Id, "Projects");
+        var (_, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        using var _ = miaClient;
+        var client = await server.Http.CreateFieldAsync(list.Id, "Client", "Text");
+        var budget = await server.Http.CreateFieldAsync(list.Id, "Budget", "Number");
+        var deadline = await server.Http.CreateFieldAsync(list.Id, "Deadline", "Date");
+        var task = await server.Http.CreateTaskAsync(list.Id, "Website redesign");
+
+        // Members may order fields, not only admins.
+        using (var put = await miaClient.PutFieldOrderAsync(list.Id, [deadline.Id, client.Id, budget.Id]))
+        {
+            await Api.EnsureAsync(put);
+            var returned = (await put.Content.ReadFromJsonAsync<List<TasksApi.Field>>())!;
+            Assert.Equal(["Deadline", "Client", "Budget"], returned.Select(f => f.Name));
+            Assert.Equal([0, 1, 2], returned.Select(f => f.Position));
+        }
+        Assert.Equal(["Deadline", "Client", "Budget"], (await server.Http.FieldsAsync(list.Id)).Select(f => f.Name));
+        Assert.Equal(["Deadline", "Client", "Budget"], (await server.Http.GetAsync<TasksApi.TaskItem>($"/api/tasks/{task.Id}")).Fields!.Select(f => f.Name));
+        Assert.Equal(["Deadline", "Client", "Budget"], (await server.Http.TasksAsync(list.Id)).Single().Fields!.Select(f => f.Name));
+
+        var email = await server.Http.CreateFieldAsync(list.Id, "Client email", "Email");
+        Assert.Equal(["Deadline", "Client", "Budget", "Client email"], (await server.Http.FieldsAsync(list.Id)).Select(f => f.Name));
+        using (var delete = await server.Http.DeleteAsync($"/api/fields/{client.Id}"))
+        {
+            await Api.EnsureAsync(delete);
+        }
+        using (var put = await server.Http.PutFieldOrderAsync(list.Id, [email.Id, budget.Id, deadline.Id]))
+        {
+            await Api.EnsureAsync(put);
+        }
+        Assert.Equal(["Client email", "Budget", "Deadline"], (await server.Http.FieldsAsync(list.Id)).Select(f => f.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task FieldOrder_NotEveryFieldExactlyOnce_IsRefusedWithInvalidFieldOrder_AndNothingChanges(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Clients");
+        var list = await server.Http.CreateListAsync(space.Id, "Projects");
+        var other = await server.Http.CreateListAsync(space.Id, "Other");
+        var client = await server.Http.CreateFieldAsync(list.Id, "Client", "Text");
+        var budget = await server.Http.CreateFieldAsync(list.Id, "Budget", "Number");
+        var elsewhere = await server.Http.CreateFieldAsync(other.Id, "Elsewhere", "Text");
+
+        foreach (var (ids, what) in new (Guid[]?, string)[]
+        {
+            ([budget.Id], "a field missing"),
+            ([budget.Id, client.Id, client.Id], "a field twice"),
+            ([budget.Id, client.Id, Guid.NewGuid()], "an unknown field"),
+            ([budget.Id, elsewhere.Id], "another list's field"),
+            ([], "no fields"),
+            (null, "no fieldIds at all"),
+        })
+        {
+            using var response = await server.Http.PutFieldOrderAsync(list.Id, ids);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what} gave {response.StatusCode}");
+            var problem = await Api.ProblemAsync(response);
+            Assert.Equal("invalid_field_order", problem.Code);
+            Assert.Contains("all 2 fields", problem.Detail);
+        }
+        Assert.Equal(["Client", "Budget"], (await server.Http.FieldsAsync(list.Id)).Select(f => f.Name));
+
+        using (var missing = await server.Http.PutFieldOrderAsync(Guid.NewGuid(), [client.Id, budget.Id]))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.Equal("not_found", (await Api.ProblemAsync(missing)).Code);
+        }
+        using (var garbled = await server.Http.PutAsync($"/api/lists/{list.Id}/fields/order",
+            new StringContent("""{"fieldIds":["not-a-guid"]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, garbled.StatusCode);
+            Assert.Equal("bad_request", (await Api.ProblemAsync(garbled)).Code);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task DeleteField_EachTaskThatHadAValue_SaysWhatItWasInItsActivity(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Clients");
+        var list = await server.Http.CreateListAsync(space.Id, "Projects");
+        var budget = await server.Http.CreateFieldAsync(list.Id, "Budget", "Number");
+        var withValue = await server.Http.CreateTaskAsync(list.Id, "Website redesign");
+        var withoutValue = await server.Http.CreateTaskAsync(list.Id, "Logo");
+        await server.Http.SetFieldAsync(withValue.Id, budget.Id, "1250.50");
+
+        using (var delete = await server.Http.DeleteAsync($"/api/fields/{budget.Id}"))
+        {
+            await Api.EnsureAsync(delete);
+        }
+        var last = (await server.Http.ActivityAsync(withValue.Id))[^1];
+        Assert.Equal(("FieldChanged", "deleted the field Budget (it was 1250.50)"), (last.Kind, last.Text));
+        Assert.DoesNotContain(await server.Http.ActivityAsync(withoutValue.Id), a => a.Kind == "FieldChanged");
+        Assert.Empty(await server.Http.FieldsAsync(list.Id));
+        using (var again = await server.Http.DeleteAsync($"/api/fields/{budget.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        }
+    }
+
     [Fact]
     public async Task Guests_ReadFields_ButCannotCreateThemOrSetValues()
     {
@@ -127,6 +238,22 @@ public class CustomFieldsTests
         {
             Assert.Equal(HttpStatusCode.Forbidden, set.StatusCode);
         }
+        using (var order = await guestClient.PutFieldOrderAsync(list.Id, [email.Id]))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, order.StatusCode);
+            Assert.Equal("forbidden", (await Api.ProblemAsync(order)).Code);
+        }
+        using (var delete = await guestClient.DeleteAsync($"/api/fields/{email.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+        }
+        Assert.Single(await server.Http.FieldsAsync(list.Id));
+
+        // The list page shows the guest the fields, without the buttons that change them.
+        var page = await guestClient.GetStringAsync($"/lists/{list.Id}");
+        Assert.Contains("Client email", page);
+        Assert.DoesNotContain("Move Client email up", page);
+        Assert.DoesNotContain("Delete field Client email", page);
     }
 
     [Fact]
@@ -151,5 +278,7 @@ public class CustomFieldsTests
         Assert.Contains("Add field", listPage);
         Assert.Contains("<option value=\"Email\">Email</option>", listPage);
         Assert.Contains("Client email", listPage);
+        Assert.Contains("aria-label=\"Move Budget up\"", listPage);
+        Assert.Contains("aria-label=\"Delete field Client email\"", listPage);
     }
 }

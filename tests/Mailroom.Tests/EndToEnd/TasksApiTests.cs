@@ -74,6 +74,146 @@ public class TasksApiTests
         Assert.Single(await server.Http.TasksAsync(sprint.Id));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Edit_EachChangeIsOneActivityEntry_ResendingUnchangedValuesAddsNone(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Product");
+        var list = await server.Http.CreateListAsync(space.Id, "Backlog");
+        var task = await server.Http.CreateTaskAsync(list.Id, "Write release notes", "Cover the email app.\nAnd the task pages.");
+
+        // What a browser's edit form sends back untouched: the same text, lines ending in CRLF.
+        var same = await Patch(new { name = "Write release notes", description = "Cover the email app.\r\nAnd the task pages." });
+        Assert.Equal("Cover the email app.\nAnd the task pages.", same.Description);
+        Assert.Equal(["Created"], (await server.Http.ActivityAsync(task.Id)).Select(a => a.Kind));
+
+        var edited = await Patch(new { name = "  Write the release notes ", description = "Cover the email app.", dueDate = "2027-01-15" });
+        Assert.Equal(("Write the release notes", "Cover the email app.", new DateOnly(2027, 1, 15)), (edited.Name, edited.Description, edited.DueDate));
+        var cleared = await Patch(new { clearDueDate = true });
+        Assert.Null(cleared.DueDate);
+        await Patch(new { clearDueDate = true });
+
+        Assert.Equal(
+            [
+                "created this task",
+                "renamed the task from \"Write release notes\" to \"Write the release notes\"",
+                "edited the description",
+                "set the due date to 2027-01-15",
+                "removed the due date",
+            ],
+            (await server.Http.ActivityAsync(task.Id)).Select(a => a.Text));
+        using (var blank = await server.Http.PatchAsJsonAsync($"/api/tasks/{task.Id}", new { name = "  " }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, blank.StatusCode);
+            Assert.Equal("invalid_task_name", (await Api.ProblemAsync(blank)).Code);
+        }
+
+        async Task<TasksApi.TaskItem> Patch(object body)
+        {
+            using var response = await server.Http.PatchAsJsonAsync($"/api/tasks/{task.Id}", body);
+            await Api.EnsureAsync(response);
+            return (await response.Content.ReadFromJsonAsync<TasksApi.TaskItem>())!;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task AssignableAndAllLists_NameWhoSeesTheSpaceAndEveryListTheCallerSees(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var shared = await server.Http.CreateSpaceAsync("Client project");
+        var internalSpace = await server.Http.CreateSpaceAsync("Internal");
+        var deliverables = await server.Http.CreateListAsync(shared.Id, "Deliverables");
+        var hiring = await server.Http.CreateListAsync(internalSpace.Id, "Hiring");
+        var budget = await server.Http.CreateListAsync(internalSpace.Id, "Budget");
+        var task = await server.Http.CreateTaskAsync(deliverables.Id, "Logo draft");
+        var (mia, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        var (gus, gusClient) = await server.Http.AddMemberAsync("Gus Guest", "gus@client.example", "Guest");
+        var (hal, halClient) = await server.Http.AddMemberAsync("Hal Guest", "hal@other.example", "Guest");
+        using var _ = miaClient;
+        using var __ = gusClient;
+        using var ___ = halClient;
+        using (var letIn = await server.Http.PostAsJsonAsync($"/api/spaces/{shared.Id}/guests", new { userId = gus.Id }))
+        {
+            await Api.EnsureAsync(letIn);
+        }
+
+        // Hal is a guest of no space: he cannot be picked, and assigning him is refused.
+        var assignable = await miaClient.GetAsync<List<TasksApi.Person>>($"/api/tasks/{task.Id}/assignable");
+        Assert.Equal(["Gus Guest", "Mia Member", "Olivia Owner"], assignable.Select(p => p.DisplayName));
+        Assert.DoesNotContain(assignable, p => p.Id == hal.Id);
+        using (var assignHal = await miaClient.PutAsJsonAsync($"/api/tasks/{task.Id}/assignees", new { userIds = new[] { hal.Id } }))
+        {
+            Assert.Equal("assignee_cannot_see_space", (await Api.ProblemAsync(assignHal)).Code);
+        }
+        using var assign = await miaClient.PutAsJsonAsync($"/api/tasks/{task.Id}/assignees", new { userIds = new[] { gus.Id, mia.Id } });
+        await Api.EnsureAsync(assign);
+        var assigned = (await assign.Content.ReadFromJsonAsync<TasksApi.TaskItem>())!;
+        Assert.Equal(["Gus Guest", "Mia Member"], assigned.Assignees.Select(a => a.DisplayName));
+        using (var asGuest = await gusClient.GetAsync($"/api/tasks/{task.Id}/assignable"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, asGuest.StatusCode);
+            Assert.Equal("forbidden", (await Api.ProblemAsync(asGuest)).Code);
+        }
+
+        Assert.Equal([deliverables.Id, hiring.Id, budget.Id], (await miaClient.GetAsync<List<TasksApi.TaskList>>("/api/lists")).Select(l => l.Id));
+        var guestLists = await gusClient.GetAsync<List<TasksApi.TaskList>>("/api/lists");
+        Assert.Equal([deliverables.Id], guestLists.Select(l => l.Id));
+        Assert.Null(guestLists.Single().Address);
+        Assert.Empty(await halClient.GetAsync<List<TasksApi.TaskList>>("/api/lists"));
+    }
+
+    [Fact]
+    public async Task Guests_CannotEditMoveAssignOrCloseATask_AndItsPageOffersNoEditing()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var space = await server.Http.CreateSpaceAsync("Client project");
+        var list = await server.Http.CreateListAsync(space.Id, "Deliverables");
+        var other = await server.Http.CreateListAsync(space.Id, "Archive");
+        var task = await server.Http.CreateTaskAsync(list.Id, "Logo draft", "First sketches.");
+        var (guest, guestClient) = await server.Http.AddMemberAsync("Gus Guest", "gus@client.example", "Guest");
+        using var _ = guestClient;
+        using (var letIn = await server.Http.PostAsJsonAsync($"/api/spaces/{space.Id}/guests", new { userId = guest.Id }))
+        {
+            await Api.EnsureAsync(letIn);
+        }
+
+        foreach (var (method, url, body) in new (string, string, object?)[]
+        {
+            ("PATCH", $"/api/tasks/{task.Id}", new { name = "Mine", dueDate = "2027-01-01" }),
+            ("PATCH", $"/api/tasks/{task.Id}", new { clearDueDate = true }),
+            ("POST", $"/api/tasks/{task.Id}/move", new { listId = other.Id }),
+            ("PUT", $"/api/tasks/{task.Id}/assignees", new { userIds = new[] { guest.Id } }),
+            ("POST", $"/api/tasks/{task.Id}/close", new { }),
+            ("POST", $"/api/tasks/{task.Id}/reopen", new { }),
+        })
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) };
+            using var response = await guestClient.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {url} gave {response.StatusCode}");
+            Assert.Equal("forbidden", (await Api.ProblemAsync(response)).Code);
+        }
+        var unchanged = await server.Http.GetAsync<TasksApi.TaskItem>($"/api/tasks/{task.Id}");
+        Assert.Equal(("Logo draft", list.Id, false, 0), (unchanged.Name, unchanged.ListId, unchanged.Closed, unchanged.Assignees.Count));
+        Assert.Equal(["Created"], (await server.Http.ActivityAsync(task.Id)).Select(a => a.Kind));
+
+        var guestPage = await guestClient.GetStringAsync($"/tasks/{task.Id}");
+        Assert.Contains("Logo draft", guestPage);
+        foreach (var control in new[] { "Edit task", "Close task", "Save assignees", "Move to list" })
+        {
+            Assert.DoesNotContain(control, guestPage);
+        }
+        var ownerPage = await server.Http.GetStringAsync($"/tasks/{task.Id}");
+        foreach (var control in new[] { "Edit task", "Close task", "Save assignees", "Move to list", "Gus Guest" })
+        {
+            Assert.Contains(control, ownerPage);
+        }
+    }
+
     [Fact]
     public async Task Guests_ReadOnlyInTheirSpaces_AndNeverSeeAddresses()
     {

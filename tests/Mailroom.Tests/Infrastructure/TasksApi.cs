@@ -35,6 +35,13 @@ public static class TasksApi
     public static Task<Field> CreateFieldAsync(this HttpClient http, Guid listId, string name, string type) =>
         http.PostAsync<Field>($"/api/lists/{listId}/fields", new { name, type });
 
+    /// <summary>PUT /api/lists/{id}/fields/order; the response, whatever it is, for the caller to check.</summary>
+    public static Task<HttpResponseMessage> PutFieldOrderAsync(this HttpClient http, Guid listId, IEnumerable<Guid>? fieldIds) =>
+        http.PutAsJsonAsync($"/api/lists/{listId}/fields/order", new { fieldIds = fieldIds?.ToList() });
+
+    public static Task<List<Field>> FieldsAsync(this HttpClient http, Guid listId) =>
+        http.GetAsync<List<Field>>($"/api/lists/{listId}/fields");
+
     public static async Task<TaskItem> SetFieldAsync(this HttpClient http, Guid taskId, Guid fieldId, string? value)
     {
         using var response = await http.PutAsJsonAsync($"/api/tasks/{taskId}/fields/{fieldId}", new { value });
