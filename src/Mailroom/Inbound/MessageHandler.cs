@@ -89,14 +89,18 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         // Existing posts mean an earlier attempt committed them: never post twice. The same
         // Message-ID already posted through an integration is a sender's retransmission (e.g. a
         // 250 lost on the way back), not a new email.
-        var done = await db.Posts.Where(p => p.InboundMessageId == message.Id).Select(p => p.IntegrationId).ToListAsync(cancellationToken);
+        var done = message.Attempts <= 1 ? []
+            : await db.Posts.Where(p => p.InboundMessageId == message.Id).Select(p => p.IntegrationId).ToListAsync(cancellationToken);
         if (message.MessageIdHeader is { Length: > 0 } messageId)
         {
+            // From the Message-ID's index first (almost always no other message): a join that
+            // starts from the integration's posts grows with every email it ever received.
+            var sameMessageId = await db.InboundMessages.AsNoTracking()
+                .Where(m => m.MessageIdHeader == messageId && m.Id != message.Id).Select(m => (Guid?)m.Id).ToListAsync(cancellationToken);
             var activeIds = active.Select(i => (Guid?)i.Id).ToList();
-            var duplicates = await db.Posts
-                .Where(p => activeIds.Contains(p.IntegrationId) && p.InboundMessageId != message.Id)
-                .Join(db.InboundMessages.Where(m => m.MessageIdHeader == messageId), p => p.InboundMessageId, m => (Guid?)m.Id, (p, m) => p.IntegrationId)
-                .ToListAsync(cancellationToken);
+            var duplicates = sameMessageId.Count == 0 ? []
+                : await db.Posts.Where(p => sameMessageId.Contains(p.InboundMessageId) && activeIds.Contains(p.IntegrationId))
+                    .Select(p => p.IntegrationId).ToListAsync(cancellationToken);
             done.AddRange(duplicates);
             if (active.All(i => done.Contains(i.Id)) && duplicates.Count > 0)
             {

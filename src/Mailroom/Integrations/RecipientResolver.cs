@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Mailroom.Integrations;
 
 /// <summary>Finds what an envelope address reaches: a group integration, a list or a task. Asks the
-/// database every time, so a removal or an address reset on any server stops delivery at once.</summary>
+/// database once per address per scope (a request, or one processor batch), so a removal or an
+/// address reset on any server stops delivery at once.</summary>
 public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> options)
 {
+    private readonly Dictionary<string, MailTarget?> _seen = new(StringComparer.Ordinal);
+
     private static readonly Func<MailroomDb, string, Task<EmailIntegration?>> FindByLocalPart =
         EF.CompileAsyncQuery((MailroomDb d, string local) => d.EmailIntegrations.AsNoTracking().FirstOrDefault(i => i.LocalPart == local));
 
@@ -46,6 +49,17 @@ public sealed class RecipientResolver(MailroomDb db, IOptions<MailroomOptions> o
         {
             return null;
         }
+        if (_seen.TryGetValue(local, out var seen))
+        {
+            return seen;
+        }
+        var target = await FindAsync(local, cancellationToken);
+        _seen[local] = target;
+        return target;
+    }
+
+    private async Task<MailTarget?> FindAsync(string local, CancellationToken cancellationToken)
+    {
         if (await FindByLocalPart(db, local) is { } integration)
         {
             return new MailTarget(MailTargetKind.GroupIntegration, integration.Id, Integration: integration);
