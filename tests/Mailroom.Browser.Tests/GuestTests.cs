@@ -54,6 +54,7 @@ public sealed class GuestTests : BrowserTest
         await signIn.SubmitAsync(GuestEmail, GuestPassword);
         await page.WaitForURLAsync("**/groups");
         await Expect(sidebar.MembersLink).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Email", Exact = true })).ToHaveCountAsync(0);
         await Expect(sidebar.Space("Client project")).ToBeVisibleAsync();
         await Expect(sidebar.Space("Internal")).ToHaveCountAsync(0);
 
