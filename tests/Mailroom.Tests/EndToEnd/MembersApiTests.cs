@@ -101,6 +101,14 @@ public class MembersApiTests
         Assert.Equal("Mia Member", kept.Author);
         Assert.False((await server.Http.GetAsync<List<MemberView>>("/api/members")).Single(m => m.Id == mia.Id).Active);
 
+        // Mail from her address no longer acts as her: the task is an outside sender's.
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        await Smtp.SendAsync(server.SmtpPort, MailFactory.Simple(list.Address!, "Still here", from: "mia@acme.test", fromName: "Mia Member"));
+        await server.Http.WaitUntilProcessedAsync();
+        var task = Assert.Single(await server.Http.TasksAsync(list.Id));
+        Assert.Null(task.CreatedByUserId);
+        Assert.Equal("mia@acme.test", task.CreatedBy);
+
         // Reactivated, she signs in again; the old token stays revoked.
         Assert.True((await PatchAsync<MemberView>(server.Http, mia.Id, new { active = true })).Active);
         var fresh = await server.Http.PostAsync<TokenBody>("/api/auth/token", new { email = "mia@acme.test", password = "member-password" });
