@@ -60,6 +60,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseStaticFiles();

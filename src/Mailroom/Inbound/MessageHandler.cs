@@ -135,16 +135,23 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
                 Notes = notes.Count > 0 ? string.Join('\n', notes) : null,
                 CreatedAt = message.ReceivedAt,
             };
+            var inlineImages = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
             foreach (var (attachment, hash) in kept)
             {
-                post.Attachments.Add(new PostAttachment
+                var saved = new PostAttachment
                 {
                     FileName = Cap(attachment.FileName, 500)!,
                     ContentType = Cap(attachment.ContentType, 200)!,
                     Size = attachment.Size,
                     BlobHash = hash,
-                });
+                };
+                post.Attachments.Add(saved);
+                if (attachment.ContentId is { } contentId)
+                {
+                    inlineImages.TryAdd(contentId.Trim('<', '>'), saved.Id);
+                }
             }
+            post.BodyHtml = InlineImages.Link(post.BodyHtml, post.Id, inlineImages);
             db.Posts.Add(post);
             posted++;
         }

@@ -15,8 +15,12 @@ public static class CurrentUser
         {
             throw new AppProblem(StatusCodes.Status401Unauthorized, "unauthenticated", "Sign in, or send a personal API token as 'Authorization: Bearer …'.");
         }
-        return await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken)
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, cancellationToken)
             ?? throw new AppProblem(StatusCodes.Status401Unauthorized, "unauthenticated", "Your account no longer exists.");
+        // A session started before an admin deactivated the account ends with its next request.
+        return user.IsDeactivated
+            ? throw new AppProblem(StatusCodes.Status401Unauthorized, "account_deactivated", "An admin deactivated this account.")
+            : user;
     }
 
     public static void RequireAdmin(this User user)

@@ -2,7 +2,6 @@ using Mailroom.Hosting;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 
 namespace Mailroom.People;
 
@@ -10,8 +9,8 @@ public static class PeopleApi
 {
     public sealed record TokenRequest(string Email, string Password, string? Name);
     public sealed record TokenResponse(string Token);
-    public sealed record MemberResponse(Guid Id, string DisplayName, string Email, WorkspaceRole Role);
     public sealed record NewMemberRequest(string DisplayName, string Email, string Password, WorkspaceRole Role);
+    public sealed record UpdateMemberRequest(WorkspaceRole? Role, bool? Active);
 
     public static RouteGroupBuilder MapPeopleApi(this IEndpointRouteBuilder app)
     {
@@ -22,6 +21,7 @@ public static class PeopleApi
         var members = app.MapGroup("/api/members").RequireAuthorization().WithTags("People");
         members.MapGet("/", ListAsync);
         members.MapPost("/", CreateAsync);
+        members.MapPatch("/{userId:guid}", UpdateAsync);
         return members;
     }
 
@@ -36,7 +36,9 @@ public static class PeopleApi
         var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
         if (result.IsLockedOut)
         {
-            return ProblemHandling.Problem(423, "locked_out", "Too many failed attempts: this account is locked for a few minutes. Try again later.");
+            return user.IsDeactivated
+                ? ProblemHandling.Problem(423, "account_deactivated", "An admin deactivated this account.")
+                : ProblemHandling.Problem(423, "locked_out", "Too many failed attempts: this account is locked for a few minutes. Try again later.");
         }
         if (!result.Succeeded)
         {
@@ -47,41 +49,19 @@ public static class PeopleApi
         return TypedResults.Ok(new TokenResponse(token));
     }
 
-    private static async Task<Ok<MemberResponse>> MeAsync(MailroomDb db, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(Describe(await db.RequireAsync(http.User, ct)));
+    private static async Task<Ok<MemberView>> MeAsync(MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await members.GetAsync(await db.RequireAsync(http.User, ct), ct));
 
-    private static async Task<Ok<List<MemberResponse>>> ListAsync(MailroomDb db, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<MemberView>>> ListAsync(MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await members.ListAsync(await db.RequireAsync(http.User, ct), ct));
+
+    private static async Task<Created<MemberView>> CreateAsync(NewMemberRequest request, MemberService members, MailroomDb db, HttpContext http, CancellationToken ct)
     {
-        var me = await db.RequireAsync(http.User, ct);
-        if (me.Role == WorkspaceRole.Guest)
-        {
-            throw AppProblem.Forbidden("Guests cannot list the workspace's members.");
-        }
-        var all = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).ToListAsync(ct);
-        return TypedResults.Ok(all.Select(Describe).ToList());
+        var member = await members.AddAsync(await db.RequireAsync(http.User, ct), request.DisplayName, request.Email, request.Password, request.Role, ct);
+        return TypedResults.Created($"/api/members/{member.Id}", member);
     }
 
-    /// <summary>Admins add members directly (invitations by email come with outbound mail).</summary>
-    private static async Task<Created<MemberResponse>> CreateAsync(NewMemberRequest request, MailroomDb db, UserManager<User> users, HttpContext http, CancellationToken ct)
-    {
-        var me = await db.RequireAsync(http.User, ct);
-        me.RequireAdmin();
-        if (request.Role == WorkspaceRole.Owner || !Enum.IsDefined(request.Role))
-        {
-            throw AppProblem.Invalid("invalid_role", "A new member's role is admin, member or guest; the workspace has one owner.");
-        }
-        if (string.IsNullOrWhiteSpace(request.DisplayName))
-        {
-            throw AppProblem.Invalid("invalid_name", "Give the member a display name.");
-        }
-        var user = new User { DisplayName = request.DisplayName.Trim(), Email = request.Email?.Trim(), UserName = request.Email?.Trim(), Role = request.Role, EmailConfirmed = true };
-        var created = await users.CreateAsync(user, request.Password ?? "");
-        if (!created.Succeeded)
-        {
-            throw AppProblem.Invalid("invalid_account", string.Join(" ", created.Errors.Select(e => e.Description)));
-        }
-        return TypedResults.Created($"/api/members/{user.Id}", Describe(user));
-    }
-
-    private static MemberResponse Describe(User u) => new(u.Id, u.DisplayName, u.Email ?? "", u.Role);
+    /// <summary>Role change and deactivation; either field may be left out.</summary>
+    private static async Task<Ok<MemberView>> UpdateAsync(Guid userId, UpdateMemberRequest request, MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await members.UpdateAsync(await db.RequireAsync(http.User, ct), userId, request.Role, request.Active, ct));
 }

@@ -53,6 +53,7 @@ public static class PeopleFeature
             .AddEntityFrameworkStores<MailroomDb>()
             .AddDefaultTokenProviders();
         services.AddAuthorization();
+        services.AddScoped<MemberService>();
         return services;
     }
 

@@ -12,4 +12,13 @@ public sealed class User : IdentityUser<Guid>
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public bool IsAdmin => Role is WorkspaceRole.Owner or WorkspaceRole.Admin;
+
+    /// <summary>
+    /// Deactivation is a lockout that never ends: Identity then refuses the password, the token
+    /// handler refuses the member's tokens, and nothing they wrote is touched. A fixed date
+    /// rather than <see cref="DateTimeOffset.MaxValue"/> so both databases store it exactly.
+    /// </summary>
+    public static readonly DateTimeOffset DeactivatedUntil = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
+
+    public bool IsDeactivated => LockoutEnd is { } end && end >= DeactivatedUntil;
 }

@@ -180,11 +180,15 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         }
     }
 
-    /// <summary>The member (not guest) whose account uses this address, if any: the task or comment is theirs.</summary>
+    /// <summary>
+    /// The member (not guest) whose account uses this address, if any: the task or comment is
+    /// theirs. A deactivated member writes as an outside sender would, under their address.
+    /// </summary>
     private static async Task<User?> MemberAsync(MailroomDb db, string email, CancellationToken cancellationToken)
     {
         var normalized = email.Trim().ToUpperInvariant();
-        return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.Role != WorkspaceRole.Guest, cancellationToken);
+        var member = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.NormalizedEmail == normalized && u.Role != WorkspaceRole.Guest, cancellationToken);
+        return member is { IsDeactivated: false } ? member : null;
     }
 
     private static string? Cap(string? value, int max) => value is null || value.Length <= max ? value : value[..max];

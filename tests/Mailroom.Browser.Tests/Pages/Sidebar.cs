@@ -49,6 +49,18 @@ public sealed class Sidebar(IPage page)
         return new InboundLogPage(page);
     }
 
+    /// <summary>Administration → Members (owners and admins).</summary>
+    public ILocator MembersLink => Nav.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true });
+
+    public async Task<MembersPage> OpenMembersAsync()
+    {
+        await MembersLink.ClickAsync();
+        await page.WaitForURLAsync("**/admin/members");
+        return new MembersPage(page);
+    }
+
+    public ILocator Space(string name) => Nav.GetByRole(AriaRole.List, new() { Name = "Your spaces" }).GetByRole(AriaRole.Link, new() { Name = name });
+
     public async Task SignOutAsync()
     {
         await Nav.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -200,5 +200,74 @@ public class GroupIntegrationTests
         Assert.Contains("/api/integrations/email", openApi);
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task HtmlEmail_IsPostedSanitised_KeepingFormattingLinksAndInlineImages(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var integration = await server.Http.AddIntegrationAsync("Newsletter");
+        var logo = MailFactory.Random(2_000, 7);
+        var message = MailFactory.Simple(integration.Address, "Launch news");
+        var body = new BodyBuilder
+        {
+            TextBody = "The launch moved.\nSee the plan.",
+            HtmlBody = """
+                <html><body>
+                <p onclick="steal()">The <b>launch</b> moved to <a href="https://example.com/plan" onmouseover="steal()">the plan</a>.</p>
+                <script>document.title = 'pwned'</script>
+                <img src="cid:logo@acme" alt="Acme logo">
+                <img src="https://images.example/chart.png" alt="Sales chart" width="400">
+                <img src="https://tracker.example/open.gif" width="1" height="1">
+                <div class="alert alert-error" id="add-member" style="position: fixed; top: 0; color: #c00">Red text</div>
+                </body></html>
+                """,
+        };
+        var inline = body.LinkedResources.Add("logo.png", logo, new ContentType("image", "png"));
+        inline.ContentId = "logo@acme";
+        message.Body = body.ToMessageBody();
+
+        await Smtp.SendAsync(server.SmtpPort, message);
+        await server.Http.WaitUntilProcessedAsync();
+
+        var post = Assert.Single(await server.Http.FeedAsync(integration.GroupId));
+        Assert.Contains("The launch moved.", post.Body);
+        var html = post.BodyHtml;
+        Assert.NotNull(html);
+        Assert.Contains("<b>launch</b>", html);
+        Assert.Contains("href=\"https://example.com/plan\"", html);
+        Assert.Contains("rel=\"noopener noreferrer nofollow\"", html);
+        Assert.Contains("target=\"_blank\"", html);
+        Assert.Contains("<div style=\"color: rgba(204, 0, 0, 1)\">Red text</div>", html);
+        foreach (var banned in (string[])["<script", "pwned", "onclick", "onmouseover", "steal()", "tracker.example", "position", "class=\"alert", "id=\"add-member\"", "src=\"https:", "src=\"cid:"])
+        {
+            Assert.DoesNotContain(banned, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The remote image is a link the reader may open, not an image the browser loads.
+        Assert.Contains("<a href=\"https://images.example/chart.png\"", html);
+        Assert.Contains("Sales chart</a>", html);
+
+        // The inline logo points at the post's own attachment, which serves the bytes sent.
+        var attachment = Assert.Single(post.Attachments, a => a.FileName == "logo.png");
+        Assert.Contains($"src=\"{attachment.DownloadUrl}\"", html);
+        Assert.Equal(logo, await server.Http.GetByteArrayAsync(attachment.DownloadUrl));
+    }
+
+    [Fact]
+    public async Task TextEmail_HasNoHtml_AndKeepsItsLineBreaks()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var integration = await server.Http.AddIntegrationAsync("Plain");
+
+        await Smtp.SendAsync(server.SmtpPort, MailFactory.Simple(integration.Address, "Plain text", "Line one\nLine two\n\n<b>not bold</b>"));
+        await server.Http.WaitUntilProcessedAsync();
+
+        var post = Assert.Single(await server.Http.FeedAsync(integration.GroupId));
+        Assert.Null(post.BodyHtml);
+        Assert.Equal("Line one\nLine two\n\n<b>not bold</b>", post.Body.Trim());
+    }
+
     private sealed record TokenBody(string Token);
 }

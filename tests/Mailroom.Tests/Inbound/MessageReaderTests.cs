@@ -206,6 +206,27 @@ public class MessageReaderTests
     }
 
     [Fact]
+    public void RemoteImages_BecomeLinks_PixelsGo_AndMailCannotBorrowThePagesClassesOrPosition()
+    {
+        const string html = """
+            <p>Chart: <img src="https://images.example/chart.png" alt="Sales chart" width="400"></p>
+            <img src="https://tracker.example/open.gif" width="1" height="1">
+            <img src="/relative.png" alt="relative">
+            <div class="alert alert-error" id="add-member" style="position: fixed; top: 0; z-index: 9; color: red">Red text</div>
+            """;
+        var read = _reader.Read(Serialize(NewMessage(new BodyBuilder { HtmlBody = html })));
+
+        Assert.Equal(
+            """
+            <p>Chart: <a href="https://images.example/chart.png" rel="noopener noreferrer nofollow" target="_blank" class="remote-image" title="Image from images.example, not loaded: open it in a new tab">Sales chart</a></p>
+
+
+            <div style="color: rgba(255, 0, 0, 1)">Red text</div>
+            """,
+            read.SanitizedHtml);
+    }
+
+    [Fact]
     public void HtmlOnlyFixture_TextIsTheHtmlRenderedAsText()
     {
         var read = _reader.Read(EmailFixtures.Bytes("discourse/html_only.eml"));
