@@ -89,20 +89,40 @@ public sealed partial class InboundProcessor(
         {
             return 0;
         }
+        // Whole milliseconds: both stores keep at least that, so the value read back compares equal.
         var leaseUntil = now + o.LeaseDuration;
+        leaseUntil = leaseUntil.AddTicks(-(leaseUntil.Ticks % TimeSpan.TicksPerMillisecond));
+        // Each message is claimed by its primary key, one statement each: with an IN list (or
+        // json_each) next to the Status condition, SQLite's planner walks the Status index through
+        // every pending row instead, which made each batch cost as much as the whole backlog.
         using (await gate.EnterAsync(cancellationToken))
         {
-            await db.InboundMessages
-            .Where(m => candidates.Contains(m.Id) && m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.LeaseUntil, leaseUntil)
-                .SetProperty(m => m.LeaseOwner, _owner)
-                .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var id in candidates)
+            {
+                await db.InboundMessages
+                    .Where(m => m.Id == id && m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(m => m.LeaseUntil, leaseUntil)
+                        .SetProperty(m => m.LeaseOwner, _owner)
+                        .SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
-        var claimed = await db.InboundMessages
-            .Where(m => candidates.Contains(m.Id) && m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
-            .OrderBy(m => m.ReceivedAt)
-            .ToListAsync(cancellationToken);
+        var loaded = await db.InboundMessages.Where(m => candidates.Contains(m.Id)).ToListAsync(cancellationToken);
+        var claimed = new List<InboundMessage>(loaded.Count);
+        foreach (var m in loaded.OrderBy(m => m.ReceivedAt))
+        {
+            if (m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
+            {
+                claimed.Add(m);
+            }
+            else
+            {
+                // Another server's claim won: not ours to touch.
+                db.Entry(m).State = EntityState.Detached;
+            }
+        }
         if (claimed.Count == 0)
         {
             return 0;
