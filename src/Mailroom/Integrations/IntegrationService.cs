@@ -18,12 +18,17 @@ public sealed class IntegrationService(
     public async Task<IntegrationList> ListAsync(User actor, CancellationToken cancellationToken = default)
     {
         var plan = await workspaces.CurrentPlanAsync(cancellationToken);
+        var active = await db.EmailIntegrations.CountAsync(i => i.RemovedAt == null, cancellationToken);
+        if (actor.Role == WorkspaceRole.Guest)
+        {
+            // Addresses are secret like passwords: guests see none, even of the groups they are in.
+            return new IntegrationList(active, plan.Limits.EmailIntegrations, plan.Id, plan.Name, false, []);
+        }
         var visibleGroups = groups.Visible(actor).Select(g => g.Id);
         var rows = await db.EmailIntegrations.AsNoTracking()
             .Where(i => i.RemovedAt == null && visibleGroups.Contains(i.GroupId))
             .Join(db.Groups, i => i.GroupId, g => g.Id, (i, g) => new { i, g.Name })
             .ToListAsync(cancellationToken);
-        var active = await db.EmailIntegrations.CountAsync(i => i.RemovedAt == null, cancellationToken);
         var items = rows.OrderBy(r => r.i.CreatedAt)
             .Select(r => new IntegrationView(r.i.Id, r.i.GroupId, r.Name, r.i.Title, AddressOf(r.i), r.i.CreatedAt))
             .ToList();
@@ -33,6 +38,10 @@ public sealed class IntegrationService(
 
     public async Task<IntegrationView> GetAsync(User actor, Guid id, CancellationToken cancellationToken = default)
     {
+        if (actor.Role == WorkspaceRole.Guest)
+        {
+            throw AppProblem.Forbidden("Guests cannot see integration addresses; ask an admin.");
+        }
         var integration = await db.EmailIntegrations.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id && i.RemovedAt == null, cancellationToken)
             ?? throw AppProblem.NotFound("The integration");
         var group = await groups.GetVisibleAsync(actor, integration.GroupId, cancellationToken);

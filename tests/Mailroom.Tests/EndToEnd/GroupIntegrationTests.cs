@@ -188,6 +188,39 @@ public class GroupIntegrationTests
     }
 
     [Fact]
+    public async Task Guests_InAGroup_ReadItsFeed_ButNeverSeeItsAddress()
+    {
+        await using var server = await MailroomServer.StartAsync(Database.Sqlite);
+        await server.SetupAsync();
+        var integration = await server.Http.AddIntegrationAsync("Client mail", newGroupName: "Client");
+        var (gus, gusClient) = await server.Http.AddMemberAsync("Gus Guest", "gus@client.example", "Guest");
+        var (mia, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        using var _ = gusClient;
+        using var __ = miaClient;
+        foreach (var id in new[] { gus.Id, mia.Id })
+        {
+            using var added = await server.Http.PostAsJsonAsync($"/api/groups/{integration.GroupId}/members", new { userId = id, isManager = false });
+            await Api.EnsureAsync(added);
+        }
+
+        // The member of the group sees the address; the guest in the same group does not.
+        var seenByMia = await miaClient.GetAsync<Api.IntegrationList>("/api/integrations/email");
+        Assert.Contains(seenByMia.Items, i => i.Address == integration.Address);
+        var seenByGus = await gusClient.GetAsync<Api.IntegrationList>("/api/integrations/email");
+        Assert.Empty(seenByGus.Items);
+        Assert.False(seenByGus.CanAdd);
+        using (var one = await gusClient.GetAsync($"/api/integrations/email/{integration.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, one.StatusCode);
+            Assert.Equal("forbidden", (await Api.ProblemAsync(one)).Code);
+            Assert.DoesNotContain(integration.Address, await one.Content.ReadAsStringAsync());
+        }
+        // ...yet reads the group's feed.
+        using var feed = await gusClient.GetAsync($"/api/groups/{integration.GroupId}/posts");
+        Assert.Equal(HttpStatusCode.OK, feed.StatusCode);
+    }
+
+    [Fact]
     public async Task Api_WithoutToken_AnswersProblemDetails401()
     {
         await using var server = await MailroomServer.StartAsync(Database.Sqlite);
