@@ -21,7 +21,40 @@ public class CrashTests
         await server.SetupAsync();
         var integration = await server.Http.AddIntegrationAsync("Crash");
 
-        const int total = 500;
+        var accepted = await SendUntilKilledAsync(server, integration.Address, total: 500);
+
+        await server.StartAsync();
+        await server.Http.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2));
+
+        var posts = await server.Http.WholeFeedAsync(integration.GroupId);
+        await AssertEachExactlyOnceAsync(server, accepted, posts.Select(p => p.Title).ToList(), "posted");
+    }
+
+    [Theory]
+    [InlineData(Database.Sqlite)]
+    [InlineData(Database.Postgres)]
+    public async Task ServerKilledWhileReceiving300EmailsForAList_EveryAcceptedEmailIsATaskExactlyOnce(Database database)
+    {
+        await using var server = await MailroomServer.StartAsync(database);
+        await server.SetupAsync();
+        var (_, list) = await server.Http.SpaceWithListAsync();
+
+        var accepted = await SendUntilKilledAsync(server, list.Address!, total: 300);
+
+        await server.StartAsync();
+        await server.Http.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2));
+
+        var tasks = await server.Http.TasksAsync(list.Id);
+        Assert.All(tasks, t => Assert.True(t.FromEmail));
+        await AssertEachExactlyOnceAsync(server, accepted, tasks.Select(t => t.Name).ToList(), "made into a task");
+    }
+
+    /// <summary>
+    /// Four clients send numbered emails (subject <c>crash-NNNN</c>) until about half of
+    /// <paramref name="total"/> got 250, then the server is killed; returns the subjects that got 250.
+    /// </summary>
+    private static async Task<IReadOnlyCollection<string>> SendUntilKilledAsync(MailroomServer server, string address, int total)
+    {
         var accepted = new ConcurrentBag<string>();
         var next = -1;
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -40,7 +73,7 @@ public class CrashTests
                     using var client = new SmtpClient { Timeout = 10_000 };
                     await client.ConnectAsync("127.0.0.1", server.SmtpPort, SecureSocketOptions.None, stop.Token);
                     var subject = $"crash-{i:D4}";
-                    await client.SendAsync(MailFactory.Simple(integration.Address, subject, $"Message number {i}."), stop.Token);
+                    await client.SendAsync(MailFactory.Simple(address, subject, $"Message number {i}."), stop.Token);
                     accepted.Add(subject);
                     await client.DisconnectAsync(true, stop.Token);
                 }
@@ -52,23 +85,23 @@ public class CrashTests
         }
 
         var senders = Enumerable.Range(0, 4).Select(_ => Task.Run(SendLoopAsync)).ToArray();
-        while (accepted.Count < 150 && !stop.IsCancellationRequested)
+        var killAt = total * 3 / 10;
+        while (accepted.Count < killAt && !stop.IsCancellationRequested)
         {
             await Task.Delay(5);
         }
         server.Kill();
         await Task.WhenAll(senders);
-        Assert.InRange(accepted.Count, 150, total - 1);
+        Assert.InRange(accepted.Count, killAt, total - 1);
+        return accepted;
+    }
 
-        await server.StartAsync();
-        await server.Http.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2));
-
-        var posts = await server.Http.WholeFeedAsync(integration.GroupId);
-        var titles = posts.Select(p => p.Title).ToList();
-        var duplicates = titles.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Assert.True(duplicates.Count == 0, "posted twice: " + string.Join(", ", duplicates));
-        var lost = accepted.Except(titles).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} accepted emails are not posts: {string.Join(", ", lost.Take(20))}");
+    private static async Task AssertEachExactlyOnceAsync(MailroomServer server, IReadOnlyCollection<string> accepted, IReadOnlyList<string> made, string what)
+    {
+        var duplicates = made.GroupBy(t => t).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, $"{what} twice: " + string.Join(", ", duplicates));
+        var lost = accepted.Except(made).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} accepted emails were not {what}: {string.Join(", ", lost.Take(20))}");
         var failed = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound?status=Failed");
         Assert.Empty(failed);
     }
