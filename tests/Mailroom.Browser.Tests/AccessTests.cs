@@ -26,7 +26,7 @@ public sealed class AccessTests : BrowserTest
     {
         // A page that needs an account sends the visitor to sign in first.
         await page.GotoAsync("/admin/integrations/email");
-        await page.WaitForURLAsync("**/signin?ReturnUrl=*");
+        await page.WaitForURLAsync("**/signin?ReturnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
 
         var signIn = new SignInPage(page);
         await signIn.SubmitAsync(Email, "not-the-password");
@@ -35,14 +35,14 @@ public sealed class AccessTests : BrowserTest
 
         await signIn.GotoAsync();
         await signIn.SubmitAsync(Email, Password);
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
         var groups = new GroupsPage(page);
         await Expect(groups.Heading).ToBeVisibleAsync();
         await Expect(groups.Sidebar.WorkspaceName).ToHaveTextAsync("Globex");
 
         await groups.Sidebar.SignOutAsync();
         await page.GotoAsync("/groups");
-        await page.WaitForURLAsync("**/signin?ReturnUrl=*");
+        await page.WaitForURLAsync("**/signin?ReturnUrl=*", new() { WaitUntil = WaitUntilState.Commit });
     });
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class AccessTests : BrowserTest
         var signIn = new SignInPage(page);
         await signIn.GotoAsync();
         await signIn.SubmitAsync("bart@example.com", "member-password");
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
 
         foreach (var path in new[] { "/admin/inbound", "/admin/integrations/email", "/admin/integrations/email/add" })
         {

@@ -52,18 +52,18 @@ public sealed class GuestTests : BrowserTest
         // The guest signs in: one space, the task readable, no Email app anywhere.
         var signIn = new SignInPage(page);
         await signIn.SubmitAsync(GuestEmail, GuestPassword);
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(sidebar.MembersLink).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Email", Exact = true })).ToHaveCountAsync(0);
         await Expect(sidebar.Space("Client project")).ToBeVisibleAsync();
         await Expect(sidebar.Space("Internal")).ToHaveCountAsync(0);
 
         await sidebar.Space("Client project").ClickAsync();
-        await page.WaitForURLAsync("**/spaces/*");
+        await page.WaitForURLAsync("**/spaces/*", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Deliverables" })).ToBeVisibleAsync();
         await Expect(page.GetByText("Email a task to")).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Link, new() { Name = "Deliverables" }).ClickAsync();
-        await page.WaitForURLAsync("**/lists/*");
+        await page.WaitForURLAsync("**/lists/*", new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByLabel("List menu")).ToHaveCountAsync(0);
         await AssertNoAddressAsync(page, listAddress, taskAddress);
 
@@ -103,7 +103,7 @@ public sealed class GuestTests : BrowserTest
         var miaPage = await other.NewPageAsync();
         await miaPage.GotoAsync("/signin");
         await new SignInPage(miaPage).SubmitAsync("mia@example.com", "member-password-1");
-        await miaPage.WaitForURLAsync("**/groups");
+        await miaPage.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
 
         // The owner's own row offers no deactivation.
         await Expect(members.Row("Ada Lovelace").GetByText("Deactivate", new() { Exact = true })).ToHaveCountAsync(0);
@@ -112,7 +112,7 @@ public sealed class GuestTests : BrowserTest
         await Browser.ScreenshotAsync("22-members-deactivated");
 
         await miaPage.GotoAsync("/groups");
-        await miaPage.WaitForURLAsync("**/signin**");
+        await miaPage.WaitForURLAsync("**/signin**", new() { WaitUntil = WaitUntilState.Commit });
         var signIn = new SignInPage(miaPage);
         await signIn.SubmitAsync("mia@example.com", "member-password-1");
         await Expect(signIn.Error).ToContainTextAsync("An admin deactivated this account.");

@@ -39,7 +39,7 @@ public sealed class HtmlPostTests : BrowserTest
         var signIn = new SignInPage(page);
         await signIn.GotoAsync();
         await signIn.SubmitAsync(Email, Password);
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
 
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Grace Hopper", "grace@example.org"));

@@ -157,7 +157,7 @@ public sealed class TaskEditTests : BrowserTest
         var signIn = new SignInPage(page);
         await signIn.GotoAsync();
         await signIn.SubmitAsync(OwnerEmail, OwnerPassword);
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     private async Task<T> PostAsync<T>(string url, object body)

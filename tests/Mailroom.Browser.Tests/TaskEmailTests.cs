@@ -88,7 +88,7 @@ public sealed class TaskEmailTests : BrowserTest
         await notifications.MarkAllReadAsync();
         await Expect(sidebar.Bell).ToHaveAttributeAsync("aria-label", "Notifications: 0 unread");
         await notifications.Items.First.GetByRole(AriaRole.Link).ClickAsync();
-        await page.WaitForURLAsync("**/tasks/*");
+        await page.WaitForURLAsync("**/tasks/*", new() { WaitUntil = WaitUntilState.Commit });
 
         // A comment written on the page lands last in the stream.
         await task.CommentAsync("Booked the room.");

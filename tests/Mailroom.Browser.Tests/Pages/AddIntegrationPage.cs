@@ -13,7 +13,7 @@ public sealed class AddIntegrationPage(IPage page)
         await page.GetByLabel("New group name").FillAsync(groupName);
         await page.GetByLabel("Title").FillAsync(title);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/integrations/email/add?created=*");
+        await page.WaitForURLAsync("**/admin/integrations/email/add?created=*", new() { WaitUntil = WaitUntilState.Commit });
 
         var result = page.GetByRole(AriaRole.Region, new() { Name = "New address" });
         var address = (await result.Locator("code.address").InnerTextAsync()).Trim();
@@ -25,7 +25,7 @@ public sealed class AddIntegrationPage(IPage page)
     public async Task<IntegrationsPage> BackToIntegrationsAsync()
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to integrations" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/integrations/email");
+        await page.WaitForURLAsync("**/admin/integrations/email", new() { WaitUntil = WaitUntilState.Commit });
         return new IntegrationsPage(page);
     }
 }

@@ -16,7 +16,7 @@ public sealed class EmailAppPage(IPage page)
         await page.GetByLabel("All spaces").CheckAsync();
         await page.GetByLabel(replyMode, new() { Exact = true }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/apps/email?saved=true");
+        await page.WaitForURLAsync("**/admin/apps/email?saved=true", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     public ILocator Space(string name) => page.GetByRole(AriaRole.Checkbox, new() { Name = name, Exact = true });
@@ -31,6 +31,6 @@ public sealed class EmailAppPage(IPage page)
             await Space(space).CheckAsync();
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/apps/email?saved=true");
+        await page.WaitForURLAsync("**/admin/apps/email?saved=true", new() { WaitUntil = WaitUntilState.Commit });
     }
 }

@@ -16,7 +16,7 @@ public sealed class IntegrationsPage(IPage page)
     public async Task<AddIntegrationPage> AddAsync()
     {
         await page.GetByRole(AriaRole.Link, new() { Name = "Add", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/integrations/email/add");
+        await page.WaitForURLAsync("**/admin/integrations/email/add", new() { WaitUntil = WaitUntilState.Commit });
         return new AddIntegrationPage(page);
     }
 

@@ -47,7 +47,7 @@ public sealed class ListPage(IPage page)
     public async Task<TaskPage> OpenTaskAsync(string taskName)
     {
         await Tasks.GetByRole(AriaRole.Link, new() { Name = taskName }).ClickAsync();
-        await page.WaitForURLAsync("**/tasks/*");
+        await page.WaitForURLAsync("**/tasks/*", new() { WaitUntil = WaitUntilState.Commit });
         return new TaskPage(page);
     }
 
@@ -56,7 +56,7 @@ public sealed class ListPage(IPage page)
         await page.GetByLabel("Task name").FillAsync(name);
         await page.GetByLabel("Description").FillAsync(description);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create task" }).ClickAsync();
-        await page.WaitForURLAsync("**/tasks/*");
+        await page.WaitForURLAsync("**/tasks/*", new() { WaitUntil = WaitUntilState.Commit });
         return new TaskPage(page);
     }
 }

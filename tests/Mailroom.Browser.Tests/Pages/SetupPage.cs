@@ -9,7 +9,7 @@ public sealed class SetupPage(IPage page)
     {
         // "/" sends a new server to setup.
         await page.GotoAsync("/");
-        await page.WaitForURLAsync("**/setup");
+        await page.WaitForURLAsync("**/setup", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     public async Task<GroupsPage> SetUpAsync(string workspace, string name, string email, string password)
@@ -19,7 +19,7 @@ public sealed class SetupPage(IPage page)
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create workspace" }).ClickAsync();
-        await page.WaitForURLAsync("**/groups");
+        await page.WaitForURLAsync("**/groups", new() { WaitUntil = WaitUntilState.Commit });
         return new GroupsPage(page);
     }
 }

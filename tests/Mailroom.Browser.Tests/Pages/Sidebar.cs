@@ -13,14 +13,14 @@ public sealed class Sidebar(IPage page)
     public async Task<IntegrationsPage> OpenEmailIntegrationsAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Email", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/integrations/email");
+        await page.WaitForURLAsync("**/admin/integrations/email", new() { WaitUntil = WaitUntilState.Commit });
         return new IntegrationsPage(page);
     }
 
     public async Task<SpacesPage> OpenSpacesAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Spaces", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/spaces");
+        await page.WaitForURLAsync("**/spaces", new() { WaitUntil = WaitUntilState.Commit });
         return new SpacesPage(page);
     }
 
@@ -28,7 +28,7 @@ public sealed class Sidebar(IPage page)
     public async Task<EmailAppPage> OpenEmailAppAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Email app", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/apps/email");
+        await page.WaitForURLAsync("**/admin/apps/email", new() { WaitUntil = WaitUntilState.Commit });
         return new EmailAppPage(page);
     }
 
@@ -38,14 +38,14 @@ public sealed class Sidebar(IPage page)
     public async Task<NotificationsPage> OpenNotificationsAsync()
     {
         await Bell.ClickAsync();
-        await page.WaitForURLAsync("**/notifications");
+        await page.WaitForURLAsync("**/notifications", new() { WaitUntil = WaitUntilState.Commit });
         return new NotificationsPage(page);
     }
 
     public async Task<InboundLogPage> OpenInboundLogAsync()
     {
         await Nav.GetByRole(AriaRole.Link, new() { Name = "Inbound log" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/inbound");
+        await page.WaitForURLAsync("**/admin/inbound", new() { WaitUntil = WaitUntilState.Commit });
         return new InboundLogPage(page);
     }
 
@@ -55,7 +55,7 @@ public sealed class Sidebar(IPage page)
     public async Task<MembersPage> OpenMembersAsync()
     {
         await MembersLink.ClickAsync();
-        await page.WaitForURLAsync("**/admin/members");
+        await page.WaitForURLAsync("**/admin/members", new() { WaitUntil = WaitUntilState.Commit });
         return new MembersPage(page);
     }
 
@@ -64,6 +64,6 @@ public sealed class Sidebar(IPage page)
     public async Task SignOutAsync()
     {
         await Nav.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync("**/signin");
+        await page.WaitForURLAsync("**/signin", new() { WaitUntil = WaitUntilState.Commit });
     }
 }

@@ -11,7 +11,7 @@ public sealed class SpacePage(IPage page)
     {
         await page.GetByLabel("List name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create list" }).ClickAsync();
-        await page.WaitForURLAsync("**/lists/*");
+        await page.WaitForURLAsync("**/lists/*", new() { WaitUntil = WaitUntilState.Commit });
         return new ListPage(page);
     }
 }

@@ -11,7 +11,7 @@ public sealed class SpacesPage(IPage page)
     {
         await page.GetByLabel("Space name").FillAsync(name);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create space" }).ClickAsync();
-        await page.WaitForURLAsync("**/spaces/*-*");
+        await page.WaitForURLAsync("**/spaces/*-*", new() { WaitUntil = WaitUntilState.Commit });
         return new SpacePage(page);
     }
 }
