@@ -19,8 +19,18 @@ namespace Mailroom.Storage;
 /// </summary>
 public sealed class DirectDb(IServiceScopeFactory scopes) : IAsyncDisposable
 {
+    /// <summary>
+    /// Open connections kept between calls. A burst may open more for a moment; those are closed
+    /// when handed back, so a busy SMTP listener never holds hundreds of database connections
+    /// (PostgreSQL's default limit is 100, shared with every other server).
+    /// </summary>
+    public const int MaxIdleLanes = 8;
+
     private readonly ConcurrentBag<Lane> _lanes = [];
     private readonly Lazy<Schema> _schema = new(() => Schema.Read(scopes));
+
+    /// <summary>Open connections waiting for the next call.</summary>
+    internal int IdleLanes => _lanes.Count;
 
     /// <summary>The table an entity is stored in, quoted for this database.</summary>
     public string Table<T>() => _schema.Value.Delimit(_schema.Value.EntityType<T>().GetTableName()!);
@@ -48,7 +58,14 @@ public sealed class DirectDb(IServiceScopeFactory scopes) : IAsyncDisposable
         try
         {
             var result = await work(lane);
-            _lanes.Add(lane);
+            if (_lanes.Count < MaxIdleLanes)
+            {
+                _lanes.Add(lane);
+            }
+            else
+            {
+                await lane.DisposeAsync();
+            }
             return result;
         }
         catch
