@@ -12,6 +12,7 @@ public static class InboundFeature
         services.AddSingleton<ISmtpMessageSink, IntakeSink>();
         services.AddSingleton<ProcessorSignal>();
         services.AddSingleton<IntakeActivity>();
+        services.AddSingleton<StepAside>();
         services.AddSingleton<IntakeWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddHostedService<InboundProcessor>();

@@ -33,7 +33,10 @@ public sealed class InboundOptions
     /// </summary>
     public int BusyIntakeRate { get; set; } = 300;
 
-    /// <summary>The longest the processor steps aside in a row while the intake is busy.</summary>
+    /// <summary>
+    /// The longest the processor steps aside in a row while the intake is busy; it then processes
+    /// for at least as long before it steps aside again.
+    /// </summary>
     public TimeSpan MaxStepAside { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Attempts before a message that keeps failing is marked failed.</summary>

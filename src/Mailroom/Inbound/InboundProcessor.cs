@@ -11,7 +11,7 @@ namespace Mailroom.Inbound;
 /// that marks it done, so a crash anywhere means "processed again from the start", never twice.
 /// </summary>
 public sealed partial class InboundProcessor(
-    IServiceScopeFactory scopes, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity intake, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
+    IServiceScopeFactory scopes, BlobStore blobs, WriteGate gate, ProcessorSignal signal, StepAside stepAside, IOptions<InboundOptions> options, IOptions<MailroomOptions> mailroom,
     TimeProvider clock, ILogger<InboundProcessor> logger) : BackgroundService
 {
     private readonly string _owner = InstanceId(mailroom.Value.FullDataDirectory);
@@ -52,20 +52,10 @@ public sealed partial class InboundProcessor(
         }
     }
 
-    /// <summary>
-    /// During a burst (intake above <see cref="InboundOptions.BusyIntakeRate"/>) waits for it to
-    /// calm down, but never longer than <see cref="InboundOptions.MaxStepAside"/>, so posting keeps
-    /// going under sustained load too.
-    /// </summary>
+    /// <summary>Lets a burst of mail be accepted first (see <see cref="StepAside"/>).</summary>
     private async Task StepAsideWhileBusyAsync(CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        if (o.BusyIntakeRate <= 0)
-        {
-            return;
-        }
-        var start = clock.GetTimestamp();
-        while (intake.Rate > o.BusyIntakeRate && clock.GetElapsedTime(start) < o.MaxStepAside)
+        while (stepAside.ShouldWait())
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), clock, cancellationToken);
         }
