@@ -25,7 +25,9 @@ internal sealed class SmtpKestrelOptionsSetup(
         // UseConnectionHandler resolves the handler from ApplicationServices; Kestrel's own setup
         // fills it in, but only if it ran before this one, which depends on registration order.
         options.ApplicationServices ??= services;
-        options.Listen(IPAddress.Parse(smtp.Address), smtp.Port, listen =>
+        var address = IPAddress.Parse(smtp.Address);
+        IPEndPoint endpoint = smtp.UseEventLoopTransport ? new Transport.EventLoopIPEndPoint(address, smtp.Port) : new IPEndPoint(address, smtp.Port);
+        options.Listen(endpoint, listen =>
         {
             listen.UseConnectionHandler<SmtpConnectionHandler>();
             listenerInfo.Attach(listen);

@@ -42,5 +42,15 @@ public sealed class SmtpServerOptions
 
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// <c>epoll</c> (default, Linux): event-loop threads that read every mail connection and run
+    /// the sessions inline, the fewest thread hand-offs per SMTP round trip; <c>sockets</c>:
+    /// Kestrel's socket transport, as for HTTP (used where epoll does not exist).
+    /// </summary>
+    public string Transport { get; set; } = "epoll";
+
+    public bool UseEventLoopTransport =>
+        string.Equals(Transport, "epoll", StringComparison.OrdinalIgnoreCase) && Mailroom.Smtp.Transport.EventLoopTransportFactory.IsSupported;
+
     public bool IsLmtp => string.Equals(Mode, "lmtp", StringComparison.OrdinalIgnoreCase);
 }

@@ -18,6 +18,11 @@ internal sealed class SmtpServerOptionsValidator : IValidateOptions<SmtpServerOp
             failures.Add($"{SmtpServerOptions.SectionName}:Port must be between 0 and {IPEndPoint.MaxPort} (0 picks a free port).");
         }
 
+        if (!string.Equals(options.Transport, "epoll", StringComparison.OrdinalIgnoreCase) && !string.Equals(options.Transport, "sockets", StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:Transport must be 'epoll' or 'sockets', not '{options.Transport}'.");
+        }
+
         if (!string.Equals(options.Mode, "smtp", StringComparison.OrdinalIgnoreCase) && !options.IsLmtp)
         {
             failures.Add($"{SmtpServerOptions.SectionName}:Mode must be 'smtp' or 'lmtp', not '{options.Mode}'.");

@@ -1,3 +1,5 @@
+using Mailroom.Smtp.Transport;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +29,8 @@ public static class SmtpServiceCollectionExtensions
         services.TryAddSingleton<SmtpListenerInfo>();
         services.TryAddSingleton<SmtpConnectionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, SmtpKestrelOptionsSetup>());
+        // Kestrel asks the transports registered last first; this one claims only EventLoopIPEndPoint.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, EventLoopTransportFactory>());
         return services;
     }
 }

@@ -52,6 +52,11 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
         {
             // Small messages ride in their row (committed with the batch); large ones get their file now.
             var inline = message.Length <= options.Value.InlineRawLimit;
+            if (!inline)
+            {
+                // Sessions run on the listener's event loop: hashing and writing megabytes would hold up every other session on it.
+                await Task.Yield();
+            }
             var hash = inline ? BlobStore.Hash(message.Span) : await blobs.PutAsync(message, flush: false, cancellationToken);
             var row = new InboundMessage
             {
@@ -63,7 +68,7 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
                 RemoteAddress = (session.RemoteEndPoint as IPEndPoint)?.Address.ToString(),
                 Helo = session.HeloName is { } h ? Truncate(h, 255) : null,
             };
-            await writer.CommitAsync(row, cancellationToken);
+            await writer.CommitAsync(row);
             LogAccepted(row.Id, message.Length, envelope.Recipients.Count);
             var ok = new SmtpResponse(250, "2.0.0", $"Queued as {row.Id:N}");
             return envelope.Recipients.Select(_ => ok).ToArray();

@@ -27,9 +27,16 @@ public sealed class RecordingSink : ISmtpMessageSink
             : SmtpResponse.RecipientOk);
     }
 
-    public ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    /// <summary>When set, each delivery waits for one release: a slow store, seen from the listener.</summary>
+    public SemaphoreSlim? DeliveryGate { get; set; }
+
+    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliverCalls);
+        if (DeliveryGate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
         if (envelope.Recipients.Any(r => r.EndsWith("@broken.test", StringComparison.OrdinalIgnoreCase)))
         {
             throw new IOException("disk on fire");
@@ -41,6 +48,6 @@ public sealed class RecordingSink : ISmtpMessageSink
                 ? new SmtpResponse(452, "4.2.2", "Mailbox full")
                 : SmtpResponse.Ok("Message stored"))
             .ToArray();
-        return ValueTask.FromResult(responses);
+        return responses;
     }
 }
