@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Mailroom.Storage;
 
@@ -9,16 +10,26 @@ namespace Mailroom.Inbound;
 /// A session gets its 250 only after its raw bytes are synced and the transaction holding its row
 /// has committed.
 /// </summary>
-public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity activity, ILogger<IntakeWriter> logger) : BackgroundService
+/// <remarks>
+/// Two dedicated threads, because the commit is what bounds the accept rate (bench/RESULTS.md):
+/// the commit thread does nothing but insert and commit, with synchronous ADO.NET calls; the ack
+/// thread resumes the sessions of a committed batch (each sends its 250 right there) while the
+/// next batch is already being committed. Neither waits for the thread pool.
+/// </remarks>
+public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity activity, IHostApplicationLifetime lifetime, ILogger<IntakeWriter> logger) : IHostedService, IDisposable
 {
     private const int MaxBatch = 256;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BlockingCollection<List<Pending>> _committed = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Thread? _commitThread;
+    private Thread? _ackThread;
 
     public Task CommitAsync(InboundMessage message)
     {
-        // No RunContinuationsAsynchronously: the writer itself resumes each session of the batch
-        // right after the commit, so the 250 goes out without a hop through the thread pool. A
-        // session's continuation only writes its reply and waits for its next command.
+        // No RunContinuationsAsynchronously: the ack thread resumes each session of the batch
+        // itself, so the 250 goes out without a hop through the thread pool. A session's
+        // continuation only writes its reply and waits for its next command.
         var pending = new Pending(message, new TaskCompletionSource());
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -29,48 +40,91 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
         return pending.Done.Task;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<Pending>(MaxBatch);
+        _commitThread = new Thread(CommitLoop) { IsBackground = true, Name = "Intake commit" };
+        _ackThread = new Thread(AckLoop) { IsBackground = true, Name = "Intake ack" };
+        _commitThread.UnsafeStart();
+        _ackThread.UnsafeStart();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // New mail is refused from now on (the session answers 451); what is queued is still committed.
+        _queue.Writer.TryComplete();
+        var threads = Task.Run(() =>
+        {
+            _commitThread?.Join();
+            _ackThread?.Join();
+        }, CancellationToken.None);
         try
         {
-            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            await threads.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time: a commit in progress is abandoned; its messages were never acknowledged.
+            await _stopping.CancelAsync();
+            await threads;
+        }
+    }
+
+    private void CommitLoop()
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (true)
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+                if (!reader.TryPeek(out _))
+                {
+                    var more = reader.WaitToReadAsync(_stopping.Token);
+                    if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
+                    {
+                        break;
+                    }
+                }
+                var batch = new List<Pending>();
+                while (batch.Count < MaxBatch && reader.TryRead(out var item))
                 {
                     batch.Add(item);
                 }
-                await CommitBatchAsync(batch, stoppingToken);
-                batch.Clear();
+                Commit(batch);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
+        }
+        catch (Exception ex)
+        {
+            // Commit failures are handled per batch; this is a bug. Stop, so a supervisor restarts
+            // the server (and the queue below is answered 451) rather than leaving a listener that refuses everything.
+            LogCommitLoopFailed(ex);
+            lifetime.StopApplication();
         }
         finally
         {
             _queue.Writer.TryComplete();
-            while (_queue.Reader.TryRead(out var left))
+            while (reader.TryRead(out var left))
             {
                 left.Done.TrySetException(new InvalidOperationException("The intake is shutting down."));
             }
+            _committed.CompleteAdding();
         }
     }
 
-    private async Task CommitBatchAsync(List<Pending> batch, CancellationToken stoppingToken)
+    private void Commit(List<Pending> batch)
     {
         try
         {
             // The batch's raw messages were written unflushed by their sessions: one sync makes them all durable.
             blobs.Sync();
-            using (await gate.EnterAsync(stoppingToken))
+            using (gate.Enter(_stopping.Token))
             {
-                await direct.RunAsync(lane => InsertAsync(lane, batch, stoppingToken));
+                direct.Run(lane => Insert(lane, batch));
             }
-            foreach (var p in batch)
-            {
-                p.Done.TrySetResult();
-            }
+            _committed.Add(batch);
             activity.Committed(batch.Count);
             LogCommitted(batch.Count);
             signal.Notify();
@@ -82,14 +136,35 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
             {
                 p.Done.TrySetException(ex);
             }
+            if (ex is OperationCanceledException && _stopping.IsCancellationRequested)
+            {
+                throw;
+            }
         }
     }
 
+    private void AckLoop()
+    {
+        foreach (var batch in _committed.GetConsumingEnumerable())
+        {
+            foreach (var p in batch)
+            {
+                p.Done.TrySetResult();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _committed.Dispose();
+    }
+
     /// <summary>The batch's rows, in one transaction, with a statement prepared once per connection.</summary>
-    private async Task<bool> InsertAsync(DirectDb.Lane lane, List<Pending> batch, CancellationToken cancellationToken)
+    private bool Insert(DirectDb.Lane lane, List<Pending> batch)
     {
         _insertSql ??= BuildInsert();
-        await using var transaction = await lane.Connection.BeginTransactionAsync(cancellationToken);
+        using var transaction = lane.Connection.BeginTransaction();
         foreach (var p in batch)
         {
             var command = lane.Command(_insertSql, transaction);
@@ -105,9 +180,9 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
             Bind(command, nameof(InboundMessage.Helo), m.Helo);
             Bind(command, nameof(InboundMessage.Status), m.Status);
             Bind(command, nameof(InboundMessage.Attempts), m.Attempts);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            command.ExecuteNonQuery();
         }
-        await transaction.CommitAsync(cancellationToken);
+        transaction.Commit();
         return true;
     }
 
@@ -132,6 +207,9 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Could not commit {Count} accepted messages; their senders get 451 and will retry")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Critical, Message = "The intake's commit thread failed; stopping the server")]
+    private partial void LogCommitLoopFailed(Exception exception);
 
     private sealed record Pending(InboundMessage Message, TaskCompletionSource Done);
 }

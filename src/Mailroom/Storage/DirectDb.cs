@@ -76,6 +76,37 @@ public sealed class DirectDb(IServiceScopeFactory scopes) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="RunAsync{TResult}"/> for a dedicated thread that may block: the work runs with
+    /// the synchronous ADO.NET calls, so SQLite (whose async calls are synchronous anyway) pays for
+    /// no tasks.
+    /// </summary>
+    public TResult Run<TResult>(Func<Lane, TResult> work)
+    {
+        if (!_lanes.TryTake(out var lane))
+        {
+            lane = Lane.Open(_schema.Value.NewConnection());
+        }
+        try
+        {
+            var result = work(lane);
+            if (_lanes.Count < MaxIdleLanes)
+            {
+                _lanes.Add(lane);
+            }
+            else
+            {
+                lane.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            return result;
+        }
+        catch
+        {
+            lane.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         while (_lanes.TryTake(out var lane))
@@ -98,6 +129,12 @@ public sealed class DirectDb(IServiceScopeFactory scopes) : IAsyncDisposable
         private Lane(DbConnection connection) => Connection = connection;
 
         public DbConnection Connection { get; }
+
+        internal static Lane Open(DbConnection connection)
+        {
+            connection.Open();
+            return new Lane(connection);
+        }
 
         internal static async Task<Lane> OpenAsync(DbConnection connection)
         {

@@ -20,6 +20,17 @@ public sealed class WriteGate(bool enabled)
         return new Releaser(_semaphore);
     }
 
+    /// <summary>The same gate for a thread that may block (the intake's commit thread).</summary>
+    public IDisposable Enter(CancellationToken cancellationToken)
+    {
+        if (!enabled)
+        {
+            return Released.Instance;
+        }
+        _semaphore.Wait(cancellationToken);
+        return new Releaser(_semaphore);
+    }
+
     private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
     {
         private int _released;
