@@ -149,7 +149,15 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
         {
             foreach (var p in batch)
             {
-                p.Done.TrySetResult();
+                try
+                {
+                    p.Done.TrySetResult();
+                }
+                catch (Exception ex)
+                {
+                    // A session's continuation runs here; whatever it does wrong must not stop the other sessions' 250s.
+                    LogAckFailed(ex);
+                }
             }
         }
     }
@@ -207,6 +215,9 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Could not commit {Count} accepted messages; their senders get 451 and will retry")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "A session failed while being told its message was committed")]
+    private partial void LogAckFailed(Exception exception);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Critical, Message = "The intake's commit thread failed; stopping the server")]
     private partial void LogCommitLoopFailed(Exception exception);
