@@ -25,7 +25,7 @@ public sealed class InboundLog(MailroomDb db, BlobStore blobs, ProcessorSignal s
         {
             query = query.Where(m => m.Status == s);
         }
-        var rows = await query.OrderByDescending(m => m.ReceivedAt).ThenByDescending(m => m.Id).Take(Math.Clamp(take, 1, 500)).Select(WithoutRaw).ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(m => m.Id).Take(Math.Clamp(take, 1, 500)).Select(WithoutRaw).ToListAsync(cancellationToken);
         return rows.Select(InboundLogEntry.Of).ToList();
     }
 

@@ -71,7 +71,7 @@ public sealed partial class InboundProcessor(
 
         var candidates = await db.InboundMessages.AsNoTracking()
             .Where(m => m.Status == InboundStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-            .OrderBy(m => m.ReceivedAt)
+            .OrderBy(m => m.Id) // time-ordered: arrival order
             .Select(m => m.Id)
             .Take(o.BatchSize)
             .ToListAsync(cancellationToken);
@@ -101,7 +101,7 @@ public sealed partial class InboundProcessor(
         }
         var loaded = await db.InboundMessages.Where(m => candidates.Contains(m.Id)).ToListAsync(cancellationToken);
         var claimed = new List<InboundMessage>(loaded.Count);
-        foreach (var m in loaded.OrderBy(m => m.ReceivedAt))
+        foreach (var m in loaded.OrderBy(m => m.Id))
         {
             if (m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
             {

@@ -194,11 +194,10 @@ namespace Mailroom.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("MessageIdHeader");
+                    b.HasIndex("MessageIdHeader")
+                        .HasFilter("\"MessageIdHeader\" IS NOT NULL");
 
-                    b.HasIndex("ReceivedAt");
-
-                    b.HasIndex("Status", "ReceivedAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("InboundMessages");
                 });
