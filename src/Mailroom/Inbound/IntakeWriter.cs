@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Mailroom.Storage;
 
 namespace Mailroom.Inbound;
@@ -19,8 +17,8 @@ namespace Mailroom.Inbound;
 public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity activity, IHostApplicationLifetime lifetime, ILogger<IntakeWriter> logger) : IHostedService, IDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly BlockingCollection<List<Pending>> _committed = new();
+    private readonly HandOff<Pending> _queue = new();
+    private readonly HandOff<List<Pending>> _committed = new();
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _commitThread;
     private Thread? _ackThread;
@@ -31,7 +29,7 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
         // itself, so the 250 goes out without a hop through the thread pool. A session's
         // continuation only writes its reply and waits for its next command.
         var pending = new Pending(message, new TaskCompletionSource());
-        if (!_queue.Writer.TryWrite(pending))
+        if (!_queue.TryAdd(pending))
         {
             throw new InvalidOperationException("The intake is shutting down.");
         }
@@ -52,7 +50,7 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         // New mail is refused from now on (the session answers 451); what is queued is still committed.
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         var threads = Task.Run(() =>
         {
             _commitThread?.Join();
@@ -72,24 +70,10 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
 
     private void CommitLoop()
     {
-        var reader = _queue.Reader;
         try
         {
-            while (true)
+            while (_queue.TakeAll(MaxBatch, out var batch))
             {
-                if (!reader.TryPeek(out _))
-                {
-                    var more = reader.WaitToReadAsync(_stopping.Token);
-                    if (!(more.IsCompleted ? more.Result : more.AsTask().GetAwaiter().GetResult()))
-                    {
-                        break;
-                    }
-                }
-                var batch = new List<Pending>();
-                while (batch.Count < MaxBatch && reader.TryRead(out var item))
-                {
-                    batch.Add(item);
-                }
                 Commit(batch);
             }
         }
@@ -105,12 +89,15 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
         }
         finally
         {
-            _queue.Writer.TryComplete();
-            while (reader.TryRead(out var left))
+            _queue.Complete();
+            while (_queue.TakeAll(MaxBatch, out var left))
             {
-                left.Done.TrySetException(new InvalidOperationException("The intake is shutting down."));
+                foreach (var p in left)
+                {
+                    p.Done.TrySetException(new InvalidOperationException("The intake is shutting down."));
+                }
             }
-            _committed.CompleteAdding();
+            _committed.Complete();
         }
     }
 
@@ -124,7 +111,7 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
             {
                 direct.Run(lane => Insert(lane, batch));
             }
-            _committed.Add(batch);
+            _committed.TryAdd(batch);
             activity.Committed(batch.Count);
             LogCommitted(batch.Count);
             signal.Notify();
@@ -145,9 +132,9 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
 
     private void AckLoop()
     {
-        foreach (var batch in _committed.GetConsumingEnumerable())
+        while (_committed.TakeAll(int.MaxValue, out var batches))
         {
-            foreach (var p in batch)
+            foreach (var p in batches.SelectMany(b => b))
             {
                 try
                 {
@@ -165,7 +152,6 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
     public void Dispose()
     {
         _stopping.Dispose();
-        _committed.Dispose();
     }
 
     /// <summary>The batch's rows, in one transaction, with a statement prepared once per connection.</summary>
