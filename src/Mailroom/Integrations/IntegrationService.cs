@@ -11,7 +11,7 @@ namespace Mailroom.Integrations;
 /// <summary>Adds, lists and removes the email addresses that feed groups.</summary>
 public sealed class IntegrationService(
     MailroomDb db, GroupService groups, WorkspaceService workspaces,
-    IOptions<MailroomOptions> mailroom, AddressMinter minter)
+    IOptions<MailroomOptions> mailroom, AddressMinter minter, IntegrationLookup lookup)
 {
     public string AddressOf(EmailIntegration integration) => $"{integration.LocalPart}@{mailroom.Value.MailDomain}";
 
@@ -93,6 +93,7 @@ public sealed class IntegrationService(
         };
         db.EmailIntegrations.Add(integration);
         await db.SaveChangesAsync(cancellationToken);
+        lookup.Forget();
         return new IntegrationView(integration.Id, group.Id, group.Name, integration.Title, AddressOf(integration), integration.CreatedAt);
     }
 
@@ -108,6 +109,7 @@ public sealed class IntegrationService(
         }
         integration.RemovedAt = DateTimeOffset.UtcNow;
         await db.SaveChangesAsync(cancellationToken);
+        lookup.Forget();
     }
 
     private async Task<bool> MayAddAnyAsync(User actor, CancellationToken cancellationToken)
