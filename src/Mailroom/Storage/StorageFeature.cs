@@ -1,4 +1,5 @@
 using Mailroom.Hosting;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -46,11 +47,34 @@ public static class StorageFeature
     public static string SqliteConnectionString(string dataDirectory) =>
         $"Data Source={Path.Combine(dataDirectory, "mailroom.db")};Pooling=True;Default Timeout=60;Foreign Keys=True";
 
+    /// <summary>
+    /// A database file that does not exist yet is created with the configured page size, which can
+    /// only be chosen before the first table (and before the switch to WAL); an existing one is left alone.
+    /// </summary>
+    private static void CreateSqliteFile(string? connectionString, int pageSize)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory
+            || (File.Exists(builder.DataSource) && new FileInfo(builder.DataSource).Length > 0))
+        {
+            return;
+        }
+        using var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA page_size={pageSize}; PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Applies the provider's migrations; every server does it at start-up.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        if (db is SqliteMailroomDb)
+        {
+            CreateSqliteFile(db.Database.GetConnectionString(), scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlitePageSize);
+        }
         await db.Database.MigrateAsync();
         if (db is SqliteMailroomDb)
         {
