@@ -9,7 +9,10 @@ public sealed class InboundMessage
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public DateTimeOffset ReceivedAt { get; set; } = DateTimeOffset.UtcNow;
 
-    /// <summary>SHA-256 of the raw bytes in the blob store.</summary>
+    /// <summary>
+    /// SHA-256 of the raw bytes in the blob store; empty while a small message's bytes are still in
+    /// <see cref="Raw"/> (the processor sets it when it moves them into the blob store).
+    /// </summary>
     public required string BlobHash { get; set; }
     public long Size { get; set; }
 

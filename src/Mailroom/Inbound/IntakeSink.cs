@@ -57,7 +57,8 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
                 // Sessions run on the listener's event loop: hashing and writing megabytes would hold up every other session on it.
                 await Task.Yield();
             }
-            var hash = inline ? BlobStore.Hash(message.Span) : await blobs.PutAsync(message, flush: false, cancellationToken);
+            // A small message is hashed once, by the processor, when it moves into the blob store: not here on the listener's loop.
+            var hash = inline ? "" : await blobs.PutAsync(message, flush: false, cancellationToken);
             var row = new InboundMessage
             {
                 BlobHash = hash,

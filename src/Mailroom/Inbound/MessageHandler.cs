@@ -20,7 +20,7 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         {
             // From now on the blob store keeps the original; synced before this outcome commits.
             raw = inline;
-            await blobs.PutAsync(inline, flush: false, cancellationToken);
+            message.BlobHash = await blobs.PutAsync(inline, flush: false, cancellationToken);
             message.Raw = null;
         }
         else
