@@ -9,23 +9,23 @@ namespace Mailroom.Inbound;
 /// has committed.
 /// </summary>
 /// <remarks>
-/// Two dedicated threads, because the commit is what bounds the accept rate (bench/RESULTS.md):
-/// the commit thread does nothing but insert and commit, with synchronous ADO.NET calls; the ack
-/// thread resumes the sessions of a committed batch (each sends its 250 right there) while the
-/// next batch is already being committed. Neither waits for the thread pool.
+/// One dedicated thread, because the commit is what bounds the accept rate (bench/RESULTS.md): it
+/// inserts and commits with synchronous ADO.NET calls, then resumes the sessions of the batch
+/// (each sends its 250 right there) while the next batch gathers. It never waits for the thread
+/// pool. A separate thread for the acknowledgements overlapped them with the next commit, but on a
+/// small server the extra wake-ups cost more than that saved (session 4: 9,452 against 10,684
+/// messages/s at 2 KB / 20 sessions, 111 against 94 µs of CPU per message).
 /// </remarks>
 public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, WriteGate gate, ProcessorSignal signal, IntakeActivity activity, IHostApplicationLifetime lifetime, ILogger<IntakeWriter> logger) : IHostedService, IDisposable
 {
     private const int MaxBatch = 256;
     private readonly HandOff<Pending> _queue = new();
-    private readonly HandOff<List<Pending>> _committed = new();
     private readonly CancellationTokenSource _stopping = new();
     private Thread? _commitThread;
-    private Thread? _ackThread;
 
     public Task CommitAsync(InboundMessage message)
     {
-        // No RunContinuationsAsynchronously: the ack thread resumes each session of the batch
+        // No RunContinuationsAsynchronously: the commit thread resumes each session of the batch
         // itself, so the 250 goes out without a hop through the thread pool. A session's
         // continuation only writes its reply and waits for its next command.
         var pending = new Pending(message, new TaskCompletionSource());
@@ -41,9 +41,7 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _commitThread = new Thread(CommitLoop) { IsBackground = true, Name = "Intake commit" };
-        _ackThread = new Thread(AckLoop) { IsBackground = true, Name = "Intake ack" };
         _commitThread.UnsafeStart();
-        _ackThread.UnsafeStart();
         return Task.CompletedTask;
     }
 
@@ -51,11 +49,7 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
     {
         // New mail is refused from now on (the session answers 451); what is queued is still committed.
         _queue.Complete();
-        var threads = Task.Run(() =>
-        {
-            _commitThread?.Join();
-            _ackThread?.Join();
-        }, CancellationToken.None);
+        var threads = Task.Run(() => _commitThread?.Join(), CancellationToken.None);
         try
         {
             await threads.WaitAsync(cancellationToken);
@@ -97,7 +91,6 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
                     p.Done.TrySetException(new InvalidOperationException("The intake is shutting down."));
                 }
             }
-            _committed.Complete();
         }
     }
 
@@ -111,10 +104,6 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
             {
                 direct.Run(lane => Insert(lane, batch));
             }
-            _committed.TryAdd(batch);
-            activity.Committed(batch.Count);
-            LogCommitted(batch.Count);
-            signal.Notify();
         }
         catch (Exception ex)
         {
@@ -127,24 +116,27 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
             {
                 throw;
             }
+            return;
         }
+        activity.Committed(batch.Count);
+        LogCommitted(batch.Count);
+        signal.Notify();
+        Acknowledge(batch);
     }
 
-    private void AckLoop()
+    /// <summary>Resumes the batch's sessions, each of which sends its 250 on this thread.</summary>
+    private void Acknowledge(List<Pending> batch)
     {
-        while (_committed.TakeAll(int.MaxValue, out var batches))
+        foreach (var p in batch)
         {
-            foreach (var p in batches.SelectMany(b => b))
+            try
             {
-                try
-                {
-                    p.Done.TrySetResult();
-                }
-                catch (Exception ex)
-                {
-                    // A session's continuation runs here; whatever it does wrong must not stop the other sessions' 250s.
-                    LogAckFailed(ex);
-                }
+                p.Done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                // A session's continuation runs here; whatever it does wrong must not stop the other sessions' 250s.
+                LogAckFailed(ex);
             }
         }
     }
