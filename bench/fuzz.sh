@@ -55,7 +55,7 @@ fi
 # Seeds: the client side of every SMTP transcript the protocol tests replay, and a few fixtures
 # plus hand-written mails for the reader.
 rm -rf "$OUT/seeds"
-mkdir -p "$OUT/seeds/smtp" "$OUT/seeds/message" "$OUT/logs"
+mkdir -p "$OUT/seeds/smtp" "$OUT/seeds/message" "$OUT/logs" "$OUT/findings"
 for transcript in tests/Mailroom.Smtp.Tests/Transcripts/*.txt; do
   awk '/^C:/ { sub(/^C: ?/, ""); printf "%s\r\n", $0 }' "$transcript" > "$OUT/seeds/smtp/$(basename "$transcript")"
 done
@@ -90,14 +90,14 @@ for target in "${TARGETS[@]}"; do
   # An execution past the timeout is run again with AFL_HANG_TMOUT before it is kept as a hang:
   # that run starts a new dotnet process (start-up and JIT included), so allow for it.
   AFL_HANG_TMOUT=$((timeout * 3)) afl-fuzz -i "$input" -o "$findings" -t "$timeout" -m none -V "$DURATION" \
-    -x "bench/fuzz/dict/$target.dict" -- dotnet "$BIN/Mailroom.Fuzz.dll" "$target" > "$OUT/logs/$target.log" 2>&1 \
+    -x "bench/fuzz/dict/$target.dict" -- "$(command -v dotnet)" "$BIN/Mailroom.Fuzz.dll" "$target" > "$OUT/logs/$target.log" 2>&1 \
     || { echo "afl-fuzz failed, see $OUT/logs/$target.log:"; tail -20 "$OUT/logs/$target.log"; exit 1; }
 
   stats=$findings/default/fuzzer_stats
   get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
-  line=$(printf '%-8s run %5ss  execs %9s  exec/s %8s  corpus %5s  edges %5s  crashes %3s  hangs %3s  slowest %5s ms' \
+  line=$(printf '%-8s run %5ss  execs %9s  exec/s %8s  corpus %5s  edges %5s  crashes %3s  hangs %3s  stability %s' \
     "$target" "$(get run_time)" "$(get execs_done)" "$(get execs_per_sec)" "$(get corpus_count)" \
-    "$(get edges_found)" "$(get saved_crashes)" "$(get saved_hangs)" "$(get slowest_exec_ms)")
+    "$(get edges_found)" "$(get saved_crashes)" "$(get saved_hangs)" "$(get stability)")
   echo "$line"
   summary+=("$line")
   for kind in crashes hangs; do

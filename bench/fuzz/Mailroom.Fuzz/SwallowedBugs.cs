@@ -21,6 +21,9 @@ internal sealed class SwallowedBugs : IDisposable
         typeof(OutOfMemoryException),
     ];
 
+    // The runtime's own throw helpers live in Internal.Runtime.*; the harness is Mailroom.Fuzz.
+    private static readonly string[] Framework = ["System", "Microsoft", "Internal", "SharpFuzz", "Mailroom.Fuzz"];
+
     [ThreadStatic]
     private static bool _inHandler;
 
@@ -53,10 +56,12 @@ internal sealed class SwallowedBugs : IDisposable
             var stack = new StackTrace(1, fNeedFileInfo: false);
             var owner = stack.GetFrames()
                 .Select(f => f.GetMethod()?.DeclaringType?.Namespace ?? "")
-                .FirstOrDefault(ns => !ns.StartsWith("System", StringComparison.Ordinal)
-                    && !ns.StartsWith("Microsoft", StringComparison.Ordinal)
-                    && !ns.StartsWith("Mailroom.Fuzz", StringComparison.Ordinal)
-                    && ns.Length > 0);
+                .FirstOrDefault(ns => ns.Length > 0 && !Framework.Any(f => ns.StartsWith(f, StringComparison.Ordinal)));
+            if (Program.Verbose)
+            {
+                Console.Error.WriteLine($"first-chance {e.Exception.GetType().Name} (nearest caller outside the framework: {owner ?? "none"}): {e.Exception.Message}");
+            }
+
             if (owner is not null && owner.StartsWith("Mailroom", StringComparison.Ordinal))
             {
                 _found.Add($"{e.Exception.GetType().Name}: {e.Exception.Message}\n{stack}");
