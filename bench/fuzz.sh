@@ -87,6 +87,8 @@ for target in "${TARGETS[@]}"; do
   fi
 
   echo "== $target: ${DURATION}s, timeout ${timeout} ms, $(nproc) cores"
+  # Plain -t: AFL++ 4.04c reads "-t N+" as "no -t given" (it picks 100 ms itself). A seed
+  # that times out in the dry run aborts the run: raise FUZZ_TIMEOUT_* then.
   # An execution past the timeout is run again with AFL_HANG_TMOUT before it is kept as a hang:
   # that run starts a new dotnet process (start-up and JIT included), so allow for it.
   AFL_HANG_TMOUT=$((timeout * 3)) afl-fuzz -i "$input" -o "$findings" -t "$timeout" -m none -V "$DURATION" \
