@@ -95,6 +95,7 @@ for target in "${TARGETS[@]}"; do
     -x "bench/fuzz/dict/$target.dict" -- "$(command -v dotnet)" "$BIN/Mailroom.Fuzz.dll" "$target" > "$OUT/logs/$target.log" 2>&1 \
     || { echo "afl-fuzz failed, see $OUT/logs/$target.log:"; tail -20 "$OUT/logs/$target.log"; exit 1; }
 
+  rm -f /dev/shm/mailroom-fuzz-*.eml "${TMPDIR:-/tmp}"/mailroom-fuzz-*.eml   # inputs of killed children
   stats=$findings/default/fuzzer_stats
   get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
   line=$(printf '%-8s run %5ss  execs %9s  exec/s %8s  corpus %5s  edges %5s  crashes %3s  hangs %3s  stability %s' \

@@ -21,6 +21,9 @@ internal static class MessageTarget
         Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath(),
         $"mailroom-fuzz-{Environment.ProcessId}.eml");
 
+    // A child killed on a timeout leaves its file behind: bench/fuzz.sh removes those.
+    static MessageTarget() => AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(InputPath);
+
     public static void Run(byte[] input)
     {
         File.WriteAllBytes(InputPath, input);
