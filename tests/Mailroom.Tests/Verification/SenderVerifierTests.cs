@@ -227,6 +227,24 @@ public sealed class SenderVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dns_FoundDown_TheNextMessagesFailAtOnce_InsteadOfEachWaitingItsBudget()
+    {
+        using var silent = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var verifier = Verifier(o => { o.DnsQueryTimeout = TimeSpan.FromSeconds(1); o.MessageBudget = TimeSpan.FromSeconds(3); },
+            $"127.0.0.1:{((IPEndPoint)silent.Client.LocalEndPoint!).Port}");
+        await verifier.VerifyAsync(Mail("olivia@acme.test"), From(LegitimateHost, "olivia@acme.test"), default);
+        var clock = Stopwatch.StartNew();
+
+        for (var i = 0; i < 10; i++)
+        {
+            var verdict = await verifier.VerifyAsync(OnTheWire(_acme.Sign(Mail("olivia@acme.test"))), From(LegitimateHost, "olivia@acme.test"), default);
+            Assert.True(verdict.TempError, verdict.Summary);
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"10 messages took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task Dns_Unreachable_GivesATempErrorQuickly()
     {
         var verifier = Verifier(dnsServer: $"127.0.0.1:{TestDns.FreeUdpPort()}");
