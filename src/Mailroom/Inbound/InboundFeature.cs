@@ -1,3 +1,4 @@
+using Mailroom.Inbound.Verification;
 using Mailroom.Smtp;
 
 namespace Mailroom.Inbound;
@@ -16,6 +17,9 @@ public static class InboundFeature
         services.AddSingleton<IntakeWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddHostedService<InboundProcessor>();
+        services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CachingDnsResolver>();
+        services.AddSingleton<ISenderVerifier, SenderVerifier>();
         services.AddScoped<MessageHandler>();
         services.AddScoped<InboundLog>();
         return services;

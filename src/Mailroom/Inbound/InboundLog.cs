@@ -15,6 +15,7 @@ public sealed class InboundLog(MailroomDb db, BlobStore blobs, ProcessorSignal s
         Id = m.Id, ReceivedAt = m.ReceivedAt, BlobHash = m.BlobHash, Size = m.Size, MailFrom = m.MailFrom, Recipients = m.Recipients,
         RemoteAddress = m.RemoteAddress, Helo = m.Helo, Status = m.Status, Kind = m.Kind, Outcome = m.Outcome, FromAddress = m.FromAddress,
         Subject = m.Subject, MessageIdHeader = m.MessageIdHeader, Attempts = m.Attempts, ProcessedAt = m.ProcessedAt,
+        FromAuthenticated = m.FromAuthenticated, Authentication = m.Authentication,
     };
 
     public async Task<IReadOnlyList<InboundLogEntry>> ListAsync(User actor, InboundStatus? status, int take, CancellationToken cancellationToken = default)

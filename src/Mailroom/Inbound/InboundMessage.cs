@@ -42,6 +42,12 @@ public sealed class InboundMessage
     public string? Subject { get; set; }
     public string? MessageIdHeader { get; set; }
 
+    /// <summary>Whether the From header was proven (see <see cref="Verification.SenderVerdict"/>); null before it was read.</summary>
+    public bool? FromAuthenticated { get; set; }
+
+    /// <summary>The verifier's one-line summary, Authentication-Results style, for the inbound log.</summary>
+    public string? Authentication { get; set; }
+
     public int Attempts { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }
     public string? LeaseOwner { get; set; }

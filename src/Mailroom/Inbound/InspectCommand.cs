@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Mailroom.Inbound.Verification;
 
 namespace Mailroom.Inbound;
 
@@ -21,7 +22,7 @@ public static class InspectCommand
     /// <summary>Wrong arguments, or the file could not be read.</summary>
     public const int UsageError = 2;
 
-    private const string Usage = "usage: mailroom inspect FILE.eml [--max-attachment-size BYTES]";
+    private const string Usage = "usage: mailroom inspect FILE.eml [--max-attachment-size BYTES] [--verify] [--client-ip IP] [--mail-from ADDRESS] [--helo NAME] [--dns-server IP[:PORT]]";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -41,7 +42,7 @@ public static class InspectCommand
             return Ok;
         }
 
-        if (!TryParse(args, out var path, out var maxAttachmentSize, out var error))
+        if (!TryParseVerification(ref args, out var verification, out var error) || !TryParse(args, out var path, out var maxAttachmentSize, out error))
         {
             stderr.WriteLine($"mailroom inspect: {error}");
             stderr.WriteLine(Usage);
@@ -70,9 +71,52 @@ public static class InspectCommand
             read.Visible,
             read.Quoted,
             read.MessageId,
-            [.. read.Attachments.Select(a => new AttachmentReport(a.FileName, a.ContentType, a.Size, a.Kept, a.LeftOutReason))]);
+            [.. read.Attachments.Select(a => new AttachmentReport(a.FileName, a.ContentType, a.Size, a.Kept, a.LeftOutReason))],
+            InspectVerification.Run(raw, verification));
         stdout.WriteLine(JsonSerializer.Serialize(report, Json));
         return Ok;
+    }
+
+    /// <summary>Takes the sender-verification options out of <paramref name="args"/>, leaving the rest.</summary>
+    private static bool TryParseVerification(ref string[] args, out InspectVerification.Arguments verification, out string error)
+    {
+        var rest = new List<string>();
+        var values = new Dictionary<string, string>();
+        var verify = false;
+        error = "";
+        verification = new InspectVerification.Arguments(false, null, null, null, null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i].Split('=', 2)[0];
+            if (args[i] == "--verify")
+            {
+                verify = true;
+            }
+            else if (name is "--client-ip" or "--mail-from" or "--helo" or "--dns-server")
+            {
+                if (args[i].Contains('='))
+                {
+                    values[name] = args[i].Split('=', 2)[1];
+                }
+                else if (i + 1 < args.Length)
+                {
+                    values[name] = args[++i];
+                }
+                else
+                {
+                    error = $"{name} needs a value";
+                    return false;
+                }
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+        args = [.. rest];
+        verification = new InspectVerification.Arguments(verify, values.GetValueOrDefault("--client-ip"),
+            values.TryGetValue("--mail-from", out var mailFrom) ? mailFrom.Trim('<', '>') : null, values.GetValueOrDefault("--helo"), values.GetValueOrDefault("--dns-server"));
+        return true;
     }
 
     private static bool TryParse(string[] args, out string path, out long maxAttachmentSize, out string error)
@@ -142,7 +186,8 @@ public static class InspectCommand
         string Visible,
         string Quoted,
         string? MessageId,
-        IReadOnlyList<AttachmentReport> Attachments);
+        IReadOnlyList<AttachmentReport> Attachments,
+        InspectVerification.Report Verification);
 
     private sealed record AttachmentReport(string Name, string Type, long Size, bool Kept, string? Reason);
 }

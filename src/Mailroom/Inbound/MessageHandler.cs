@@ -1,9 +1,11 @@
+using Mailroom.Inbound.Verification;
 using Mailroom.Integrations;
 using Mailroom.Posts;
 using Mailroom.Storage;
 using Mailroom.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace Mailroom.Inbound;
 
@@ -11,7 +13,8 @@ namespace Mailroom.Inbound;
 /// What becomes of one stored message: read it, decide, and add its posts, tasks or comments to the context.
 /// The caller saves, in one transaction with the message's new status.
 /// </summary>
-public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
+public sealed partial class MessageHandler(
+    BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, ISenderVerifier verifier, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
@@ -46,6 +49,19 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
                 Finish(message, InboundStatus.Ignored, $"Not posted: {read.Kind} ({read.Reason}).");
                 return;
         }
+        if (message.MailFrom.Length == 0)
+        {
+            // RFC 5321 §4.5.5: the null reverse-path is for automatic mail only (bounces, auto-replies,
+            // receipts), however ordinary its headers look; posting it would also answer into a loop.
+            message.Kind = "auto-reply";
+            Finish(message, InboundStatus.Ignored, $"Not posted: auto-reply ({NullSenderReason}).");
+            return;
+        }
+
+        var verdict = await VerifyAsync(raw, message, cancellationToken);
+        message.FromAuthenticated = verdict.FromAuthenticated;
+        message.Authentication = Cap(verdict.Summary, 1000);
+        var verified = verdict.FromAuthenticated;
 
         var targets = new List<MailTarget>();
         foreach (var recipient in message.Recipients.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -68,7 +84,8 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         var outcomes = new List<string>();
         foreach (var target in targets.Where(t => t.Kind is MailTargetKind.List or MailTargetKind.Task))
         {
-            if (await taskMail.RefusalAsync(db, target, read.FromAddress, cancellationToken) is { } refusal)
+            // An unproven From names nobody: a guest's rule (and a member's rights) follow only a proven one.
+            if (await taskMail.RefusalAsync(db, target, verified ? read.FromAddress : null, cancellationToken) is { } refusal)
             {
                 outcomes.Add($"Not made into a {(target.Kind == MailTargetKind.List ? "task" : "comment")}: {refusal}");
             }
@@ -131,7 +148,8 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
                 Body = read.Text,
                 BodyHtml = read.SanitizedHtml,
                 AuthorEmail = Cap(read.FromAddress ?? (message.MailFrom.Length > 0 ? message.MailFrom : null), 320),
-                AuthorName = Cap(read.FromName, 320),
+                AuthorName = verified ? Cap(read.FromName, 320) : null,
+                SenderUnverified = !verified,
                 Notes = notes.Count > 0 ? string.Join('\n', notes) : null,
                 CreatedAt = message.ReceivedAt,
             };
@@ -163,7 +181,7 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         var made = 0;
         foreach (var target in taskTargets)
         {
-            var (created, outcome) = await taskMail.DeliverAsync(db, message, read, target, kept, notes, cancellationToken);
+            var (created, outcome) = await taskMail.DeliverAsync(db, message, read, target, kept, notes, verified, cancellationToken);
             made += created ? 1 : 0;
             outcomes.Add(outcome);
         }
@@ -174,6 +192,23 @@ public sealed partial class MessageHandler(BlobStore blobs, RecipientResolver re
         // Redelivered to a task or list only (same Message-ID): nothing new was made, so it is ignored.
         Finish(message, active.Count > 0 || made > 0 ? InboundStatus.Posted : InboundStatus.Ignored, string.Join(" ", outcomes));
         LogPosted(message.Id, posted + made);
+    }
+
+    /// <summary>Why a message with a null envelope sender is never posted (inbound log, inspect).</summary>
+    public const string NullSenderReason = "null envelope sender MAIL FROM:<>, reserved for automatic mail by RFC 5321 §4.5.5";
+
+    private async Task<SenderVerdict> VerifyAsync(byte[] raw, InboundMessage message, CancellationToken cancellationToken)
+    {
+        MimeMessage parsed;
+        try
+        {
+            parsed = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
+        }
+        catch (FormatException e)
+        {
+            return new SenderVerdict("none", [], "none", null, "none", null, null, null, false, SenderVerdict.Checks, $"not verified: the message could not be read ({e.Message})");
+        }
+        return await verifier.VerifyAsync(parsed, SenderEnvelope.Of(message), cancellationToken);
     }
 
     private static void Finish(InboundMessage message, InboundStatus status, string outcome)

@@ -76,6 +76,6 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
             p.AuthorEmail, p.AuthorName, p.Notes, p.CreatedAt, p.InboundMessageId is not null,
             p.Attachments.OrderBy(a => a.FileName)
                 .Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, $"/api/posts/{p.Id}/attachments/{a.Id}"))
-                .ToList())).ToList();
+                .ToList(), p.SenderUnverified)).ToList();
     }
 }

@@ -4,4 +4,4 @@ namespace Mailroom.Posts;
 public sealed record PostView(
     Guid Id, Guid GroupId, string Title, string Body, string? BodyHtml, bool FromEmail,
     string Author, string? AuthorEmail, string? AuthorName, string? Notes, DateTimeOffset CreatedAt,
-    bool HasOriginal, IReadOnlyList<AttachmentView> Attachments);
+    bool HasOriginal, IReadOnlyList<AttachmentView> Attachments, bool SenderUnverified = false);

@@ -106,6 +106,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.Property(x => x.Subject).HasMaxLength(1000);
             e.Property(x => x.MessageIdHeader).HasMaxLength(1000);
             e.Property(x => x.LeaseOwner).HasMaxLength(64);
+            e.Property(x => x.Authentication).HasMaxLength(1000);
             // Every index here is written by the intake's commit, which bounds the accept rate
             // (bench/RESULTS.md): the time-ordered Id gives arrival order, so no ReceivedAt index;
             // a message has its Message-ID only once processed, so rows still waiting stay out of that index.

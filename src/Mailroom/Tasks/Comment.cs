@@ -20,6 +20,9 @@ public sealed class Comment
     public bool FromEmail { get; set; }
     public string? AuthorEmail { get; set; }
     public string? AuthorName { get; set; }
+
+    /// <summary>Set when it came from an email whose From was not proven (DKIM/SPF/DMARC, or the operator's trust): the address is shown marked "unverified".</summary>
+    public bool SenderUnverified { get; set; }
     public string? Notes { get; set; }
 
     /// <summary>The stored message and its Message-ID: unique per task, so one email is one comment,

@@ -80,7 +80,7 @@ public sealed class CommentService(MailroomDb db, TaskService tasks, BlobStore b
             c.AuthorUserId is { } by ? names.GetValueOrDefault(by, "(former member)") : c.AuthorEmail ?? "(unknown sender)",
             c.AuthorUserId, c.FromEmail, c.AuthorEmail, c.AuthorName, c.Notes, c.CreatedAt,
             files[c.Id].OrderBy(a => a.FileName).Select(a => TaskService.Attachment(taskId, a)).ToList(),
-            withReplies ? replies[c.Id].OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => View(r, false)).ToList() : []);
+            withReplies ? replies[c.Id].OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Select(r => View(r, false)).ToList() : [], c.SenderUnverified);
         return comments.ToDictionary(c => c.Id, c => View(c, c.ParentCommentId is null));
     }
 }

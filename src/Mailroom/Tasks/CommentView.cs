@@ -6,4 +6,4 @@ namespace Mailroom.Tasks;
 public sealed record CommentView(
     Guid Id, Guid TaskId, Guid? ParentCommentId, string Body, string Quoted, string Author, Guid? AuthorUserId,
     bool FromEmail, string? AuthorEmail, string? AuthorName, string? Notes, DateTimeOffset CreatedAt,
-    IReadOnlyList<AttachmentView> Attachments, IReadOnlyList<CommentView> Replies);
+    IReadOnlyList<AttachmentView> Attachments, IReadOnlyList<CommentView> Replies, bool SenderUnverified = false);

@@ -49,20 +49,22 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
     /// made something, and a sentence for the inbound log.</summary>
     public async Task<(bool Created, string Outcome)> DeliverAsync(
         MailroomDb db, InboundMessage message, ReadMessage read, MailTarget target,
-        IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, IReadOnlyList<string> notes, CancellationToken cancellationToken)
+        IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, IReadOnlyList<string> notes, bool senderVerified, CancellationToken cancellationToken)
     {
         var senderEmail = Cap(read.FromAddress ?? (message.MailFrom.Length > 0 ? message.MailFrom : null), 320);
-        var senderName = Cap(read.FromName, 320);
-        var member = senderEmail is null ? null : await MemberAsync(db, senderEmail, cancellationToken);
+        // Only a proven From is a member's: an unproven one is shown as an address, marked unverified,
+        // with no name (it may be the name of the member it impersonates), no follower and no rights.
+        var senderName = senderVerified ? Cap(read.FromName, 320) : null;
+        var member = senderEmail is null || !senderVerified ? null : await MemberAsync(db, senderEmail, cancellationToken);
         var emailMessageId = Cap(read.MessageId, 1000);
         var note = notes.Count > 0 ? string.Join('\n', notes) : null;
         return target.Kind == MailTargetKind.List
-            ? await NewTaskAsync(db, message, read, target.Id, senderEmail, senderName, member, emailMessageId, files, note, cancellationToken)
-            : await NewCommentAsync(db, message, read, target.Id, senderEmail, senderName, member, emailMessageId, files, note, cancellationToken);
+            ? await NewTaskAsync(db, message, read, target.Id, senderEmail, senderName, member, senderVerified, emailMessageId, files, note, cancellationToken)
+            : await NewCommentAsync(db, message, read, target.Id, senderEmail, senderName, member, senderVerified, emailMessageId, files, note, cancellationToken);
     }
 
     private async Task<(bool, string)> NewTaskAsync(
-        MailroomDb db, InboundMessage message, ReadMessage read, Guid listId, string? senderEmail, string? senderName, User? member,
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid listId, string? senderEmail, string? senderName, User? member, bool senderVerified,
         string? emailMessageId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, string? note, CancellationToken cancellationToken)
     {
         var list = await db.TaskLists.AsNoTracking().FirstAsync(l => l.Id == listId, cancellationToken);
@@ -84,6 +86,7 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
             FromEmail = true,
             CreatorEmail = senderEmail,
             CreatorName = senderName,
+            SenderUnverified = !senderVerified,
             Notes = note,
             LocalPart = await minter.NewLocalPartAsync(name, cancellationToken),
             InboundMessageId = message.Id,
@@ -102,7 +105,7 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
     }
 
     private async Task<(bool, string)> NewCommentAsync(
-        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, string? senderEmail, string? senderName, User? member,
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, string? senderEmail, string? senderName, User? member, bool senderVerified,
         string? emailMessageId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, string? note, CancellationToken cancellationToken)
     {
         var task = await db.Tasks.FirstAsync(t => t.Id == taskId, cancellationToken);
@@ -141,6 +144,7 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
             FromEmail = true,
             AuthorEmail = senderEmail,
             AuthorName = senderName,
+            SenderUnverified = !senderVerified,
             Notes = note,
             InboundMessageId = message.Id,
             EmailMessageId = emailMessageId,
@@ -152,7 +156,7 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         AddFiles(db, taskId, comment.Id, files, member?.Id, senderEmail, message.ReceivedAt);
         task.UpdatedAt = message.ReceivedAt > task.UpdatedAt ? message.ReceivedAt : task.UpdatedAt;
         await NotificationService.NotifyFollowersAsync(db, taskId, comment.Id, member?.Id,
-            $"{member?.DisplayName ?? senderName ?? senderEmail ?? "Someone"} {(parentId is null ? "commented" : "replied")} by email on \"{task.Name}\"", message.ReceivedAt, cancellationToken);
+            $"{member?.DisplayName ?? senderName ?? senderEmail ?? "Someone"}{(senderVerified ? "" : " (unverified)")} {(parentId is null ? "commented" : "replied")} by email on \"{task.Name}\"", message.ReceivedAt, cancellationToken);
         return (true, parentId is null
             ? $"Added a comment to the task \"{task.Name}\" with {files.Count} attachment(s)."
             : $"Added a threaded reply to the task \"{task.Name}\" with {files.Count} attachment(s).");

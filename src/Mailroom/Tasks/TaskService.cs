@@ -249,7 +249,7 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
             actor.Role == WorkspaceRole.Guest ? null : lists.AddressOf(t.LocalPart),
             t.CreatedAt, t.UpdatedAt,
             attachments[t.Id].OrderBy(a => a.FileName).Select(a => Attachment(t.Id, a)).ToList(),
-            fields[t.ListId].Select(f => new TaskFieldView(f.Id, f.Name, f.Type, values.GetValueOrDefault((t.Id, f.Id)))).ToList())).ToList();
+            fields[t.ListId].Select(f => new TaskFieldView(f.Id, f.Name, f.Type, values.GetValueOrDefault((t.Id, f.Id)))).ToList(), t.SenderUnverified)).ToList();
     }
 
     public static AttachmentView Attachment(Guid taskId, TaskAttachment a) =>

@@ -12,4 +12,4 @@ public sealed record TaskView(
     DateOnly? DueDate, IReadOnlyList<PersonRef> Assignees, IReadOnlyList<PersonRef> Followers,
     string CreatedBy, Guid? CreatedByUserId, bool FromEmail, string? CreatorEmail, string? CreatorName, string? Notes,
     string? Address, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttachmentView> Attachments,
-    IReadOnlyList<TaskFieldView> Fields);
+    IReadOnlyList<TaskFieldView> Fields, bool SenderUnverified = false);

@@ -18,6 +18,9 @@ public sealed class WorkTask
     public string? CreatorEmail { get; set; }
     public string? CreatorName { get; set; }
 
+    /// <summary>Set when it came from an email whose From was not proven (DKIM/SPF/DMARC, or the operator's trust): the address is shown marked "unverified".</summary>
+    public bool SenderUnverified { get; set; }
+
     /// <summary>Lines the system adds, e.g. which attachment was left out and why.</summary>
     public string? Notes { get; set; }
 

@@ -30,6 +30,9 @@ public sealed class MailroomServer : IAsyncDisposable
             ["Mailroom:Inbound:PollInterval"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+            // Test clients send from 127.0.0.1 as an internal app would, so a From there is believed;
+            // sender-verification tests replace this with a network no client uses.
+            ["Mailroom:Verification:InternalNetworks:0"] = "127.0.0.1/32",
         };
         if (database == Database.Postgres)
         {

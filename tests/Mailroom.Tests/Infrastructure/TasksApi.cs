@@ -12,12 +12,12 @@ public static class TasksApi
         Guid Id, Guid ListId, Guid SpaceId, string Name, string Description, string Status, bool Closed, DateOnly? DueDate,
         List<Person> Assignees, List<Person> Followers, string CreatedBy, Guid? CreatedByUserId, bool FromEmail,
         string? CreatorEmail, string? CreatorName, string? Notes, string? Address, List<Api.Attachment> Attachments,
-        List<TaskField>? Fields = null);
+        List<TaskField>? Fields = null, bool SenderUnverified = false);
     public sealed record Field(Guid Id, Guid ListId, string Name, string Type, int Position);
     public sealed record TaskField(Guid FieldId, string Name, string Type, string? Value);
     public sealed record Comment(
         Guid Id, Guid TaskId, Guid? ParentCommentId, string Body, string Quoted, string Author, Guid? AuthorUserId, bool FromEmail,
-        string? AuthorEmail, string? AuthorName, List<Api.Attachment> Attachments, List<Comment> Replies);
+        string? AuthorEmail, string? AuthorName, List<Api.Attachment> Attachments, List<Comment> Replies, bool SenderUnverified = false);
     public sealed record Activity(Guid Id, string Kind, string Actor, Guid? ActorUserId, string? ActorEmail, string Text, DateTimeOffset CreatedAt, Comment? Comment);
     public sealed record EmailAppSettings(bool Enabled, bool AllSpaces, List<Guid> SpaceIds, string ReplyMode);
     public sealed record AuditEntry(Guid Id, Guid UserId, string UserName, DateTimeOffset At, string Change);

@@ -129,6 +129,10 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Authentication")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -137,6 +141,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<string>("FromAddress")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<bool?>("FromAuthenticated")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Helo")
                         .HasMaxLength(255)
@@ -427,6 +434,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<string>("Notes")
                         .HasColumnType("text");
 
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Source")
                         .HasColumnType("integer");
 
@@ -564,6 +574,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<string>("Quoted")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("boolean");
 
                     b.Property<Guid>("TaskId")
                         .HasColumnType("uuid");
@@ -851,6 +864,9 @@ namespace Mailroom.Migrations.Postgres
 
                     b.Property<string>("Notes")
                         .HasColumnType("text");
+
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Status")
                         .IsRequired()

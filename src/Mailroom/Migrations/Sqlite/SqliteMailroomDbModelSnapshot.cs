@@ -123,6 +123,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Authentication")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BlobHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -131,6 +135,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("FromAddress")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool?>("FromAuthenticated")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Helo")
                         .HasMaxLength(255)
@@ -421,6 +428,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Source")
                         .HasColumnType("INTEGER");
 
@@ -558,6 +568,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("Quoted")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("TaskId")
                         .HasColumnType("TEXT");
@@ -845,6 +858,9 @@ namespace Mailroom.Migrations.Sqlite
 
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("SenderUnverified")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
