@@ -30,7 +30,7 @@ public sealed class RecordingSink : ISmtpMessageSink
     /// <summary>When set, each delivery waits for one release: a slow store, seen from the listener.</summary>
     public SemaphoreSlim? DeliveryGate { get; set; }
 
-    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliverCalls);
         if (DeliveryGate is { } gate)
