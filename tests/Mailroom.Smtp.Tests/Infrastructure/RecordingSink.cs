@@ -42,7 +42,7 @@ public sealed class RecordingSink : ISmtpMessageSink
             throw new IOException("disk on fire");
         }
 
-        Messages.Enqueue(new ReceivedMessage(session.IsTls, session.HeloName, envelope, message.ToArray()));
+        Messages.Enqueue(new ReceivedMessage(session.IsTls, session.HeloName, envelope, message.ToArray(), message.IsSpooled));
         IReadOnlyList<SmtpResponse> responses = envelope.Recipients
             .Select(r => r.EndsWith("@full.test", StringComparison.OrdinalIgnoreCase)
                 ? new SmtpResponse(452, "4.2.2", "Mailbox full")
