@@ -27,7 +27,7 @@ public sealed class IntakeWriterTests
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddStorage(configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IHostApplicationLifetime, Lifetime>();
+        services.AddSingleton<IHostApplicationLifetime, TestLifetime>();
         services.AddSingleton<ProcessorSignal>();
         services.AddSingleton<IntakeActivity>();
         services.AddSingleton<IntakeWriter>();
@@ -84,12 +84,4 @@ public sealed class IntakeWriterTests
         RemoteAddress = "127.0.0.1",
         Helo = helo,
     };
-
-    private sealed class Lifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => CancellationToken.None;
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() => throw new InvalidOperationException("The commit thread stopped the application.");
-    }
 }
