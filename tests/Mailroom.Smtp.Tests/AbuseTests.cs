@@ -71,7 +71,7 @@ public sealed class AbuseTests
         await using var server = await SmtpTestServer.StartAsync(new Dictionary<string, string?>
         {
             ["MinDataRate"] = "1000",
-            ["DataRateWindow"] = "00:00:00.300",
+            ["DataRateWindow"] = "00:00:01",
         });
         await using var client = await RawSmtpClient.ConnectAsync(server.Port);
         await client.SendAsync("HELO c\r\nMAIL FROM:<a@example.test>\r\nRCPT TO:<b@mailroom.test>\r\nDATA\r\n");
@@ -80,9 +80,9 @@ public sealed class AbuseTests
             await client.ReadLineAsync();
         }
 
-        // 1000 bytes every 100 ms (10 KB/s) for several windows, with pauses shorter than a window.
+        // 1000 bytes every 100 ms (10 KB/s, ten times the minimum) for several windows, never a pause as long as one.
         var line = new string('y', 998) + "\r\n";
-        for (var i = 0; i < 15; i++)
+        for (var i = 0; i < 30; i++)
         {
             await client.SendAsync(line);
             await Task.Delay(100);
@@ -90,7 +90,7 @@ public sealed class AbuseTests
 
         await client.SendAsync(".\r\n");
         Assert.Equal("250 2.0.0 Message stored", await client.ReadLineAsync());
-        Assert.Equal(15_000, Assert.Single(server.Sink.Messages).Bytes.Length);
+        Assert.Equal(30_000, Assert.Single(server.Sink.Messages).Bytes.Length);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class AbuseTests
         {
             ["MaxErrors"] = "4",
             ["SoftErrorLimit"] = "2",
-            ["ErrorDelay"] = "00:00:00.300",
+            ["ErrorDelay"] = "00:00:01",
         });
         await using var client = await RawSmtpClient.ConnectAsync(server.Port);
         await client.SendAsync("HELO c\r\nMAIL FROM:<a@example.test>\r\n");
@@ -123,8 +123,8 @@ public sealed class AbuseTests
         Assert.Null(await client.ReadLineAsync());
 
         // The first two refusals come at once, those past the soft limit wait.
-        Assert.All(delays.Take(2), d => Assert.True(d < TimeSpan.FromMilliseconds(250), $"{d} before the soft limit"));
-        Assert.All(delays.Skip(2), d => Assert.True(d >= TimeSpan.FromMilliseconds(280), $"{d} past the soft limit"));
+        Assert.All(delays.Take(2), d => Assert.True(d < TimeSpan.FromMilliseconds(900), $"{d} before the soft limit"));
+        Assert.All(delays.Skip(2), d => Assert.True(d >= TimeSpan.FromMilliseconds(950), $"{d} past the soft limit"));
     }
 
     [Theory]

@@ -153,6 +153,16 @@ public sealed class ClientLimitTests
         Assert.StartsWith("421 4.7.0 ", await fourth.ReadLineAsync());
     }
 
+    [Fact]
+    public async Task LmtpMode_TheMtaInFrontIsNotLimitedPerClient()
+    {
+        await using var server = await SmtpTestServer.StartAsync(new Dictionary<string, string?> { ["Mode"] = "lmtp", ["MaxSessionsPerClient"] = "1" });
+        await using var first = await RawSmtpClient.ConnectAsync(server.Port, Attacker);
+        await using var second = await RawSmtpClient.ConnectAsync(server.Port, Attacker);
+        Assert.Equal("220 mx.mailroom.test LMTP Mailroom", await first.ReadLineAsync());
+        Assert.Equal("220 mx.mailroom.test LMTP Mailroom", await second.ReadLineAsync());
+    }
+
     internal static async Task DeliverAsync(RawSmtpClient client)
     {
         await client.SendAsync("EHLO neighbour.test\r\n");

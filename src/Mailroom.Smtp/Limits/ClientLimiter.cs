@@ -39,7 +39,9 @@ public sealed class ClientLimiter
     public Refusal Admit(EndPoint? remote, out Client? client)
     {
         client = null;
-        if (remote is not IPEndPoint ip)
+        // LMTP (RFC 2033) is spoken only by the MTA in front, never by the Internet: throttling it
+        // would only back up its queue, and Postfix never limits its own LMTP deliveries either.
+        if (_options.IsLmtp || remote is not IPEndPoint ip)
         {
             return Refusal.None;
         }
