@@ -44,7 +44,6 @@ internal sealed class SmtpDataReader(long maxMessageSize, int maxLineLength, int
         {
             if (_spool is not null)
             {
-                _spool.Flush();
                 _message.Set(_spoolPath!, _spool.Length);
             }
             else
@@ -52,6 +51,22 @@ internal sealed class SmtpDataReader(long maxMessageSize, int maxLineLength, int
                 _message.Set(_body.WrittenMemory);
             }
             return _message;
+        }
+    }
+
+    /// <summary>Writes out what the spool file still buffers; false (and <see cref="SpoolFailed"/>) when the disk refuses it.</summary>
+    public bool TryFinishSpool()
+    {
+        try
+        {
+            _spool?.Flush();
+            return true;
+        }
+        catch (IOException)
+        {
+            SpoolFailed = true;
+            Discard();
+            return false;
         }
     }
 

@@ -329,7 +329,8 @@ internal sealed class SmtpSession : IAsyncDisposable
             {
                 wake = Math.Min(wake, _dataWindowEnd);
             }
-            _readCancellation.CancelAfter(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, Stopwatch.GetElapsedTime(now, wake).Ticks)));
+            // CancelAfter takes at most 2^32-2 ms; a longer wait simply wakes up and waits again.
+            _readCancellation.CancelAfter(TimeSpan.FromTicks(Math.Clamp(Stopwatch.GetElapsedTime(now, wake).Ticks, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerDay * 40)));
             try
             {
                 return await _reader.ReadAsync(_readCancellation.Token);
@@ -486,7 +487,7 @@ internal sealed class SmtpSession : IAsyncDisposable
                 return;
             }
 
-            if (_data.SpoolFailed)
+            if (!_data.TryFinishSpool() || _data.SpoolFailed)
             {
                 // RFC 3463: 4.3.1, mail system full; the client keeps the message and retries.
                 ReplyToData(new SmtpResponse(452, "4.3.1", "Insufficient system storage"));
