@@ -147,7 +147,7 @@ public class ListenerAbuseTests(ITestOutputHelper output)
 
         output.WriteLine($"{concurrent} x 40 MB: VmHWM {before / 1024} MB before, {receiving / 1024} MB while receiving (+{(receiving - before) / 1024} MB), {stored / 1024} MB once stored (+{(stored - before) / 1024} MB)");
         Assert.True(receiving - before < 100 * 1024, $"VmHWM grew by {(receiving - before) / 1024} MB while receiving {concurrent} x 40 MB");
-        Assert.True(stored - before < 100 * 1024, $"VmHWM grew by {(stored - before) / 1024} MB storing {concurrent} x 40 MB");
+        // Not asserted once stored: the processor may already be reading the first of them by then.
         var log = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound");
         Assert.Equal(concurrent, log.Count);
 
