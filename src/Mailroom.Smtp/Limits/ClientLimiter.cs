@@ -10,8 +10,9 @@ namespace Mailroom.Smtp.Limits;
 /// </summary>
 /// <remarks>
 /// Rates use a fixed one-minute window per client (anvil's <c>anvil_rate_time_unit</c>): one
-/// comparison and one increment per event, under the client's own lock, never a global one after
-/// the connection was admitted.
+/// comparison and one increment per event. Connecting and disconnecting take the limiter's lock;
+/// MAIL and RCPT take only their client's. Addresses are counted one by one (IPv6 too, as anvil
+/// does); clients with no session and nothing counted in the last minute are forgotten once a minute.
 /// </remarks>
 public sealed class ClientLimiter
 {
