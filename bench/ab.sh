@@ -32,7 +32,7 @@ start() { # name dir env args
   http="$(free_port)"; smtp="$(free_port)"; data="$(mktemp -d "$OUT/data.XXXX")"; DATA_DIRS+=("$data")
   # shellcheck disable=SC2086 # env and args are word lists on purpose
   env $3 dotnet "$2/Mailroom.dll" --contentRoot "$2" --Mailroom:DataDirectory="$data" --urls "http://127.0.0.1:$http" \
-    --Mailroom:Smtp:Port="$smtp" --Mailroom:Smtp:MaxConcurrentSessions=200 --Logging:LogLevel:Default=Warning $4 \
+    --Mailroom:Smtp:Port="$smtp" --Mailroom:Smtp:MaxConcurrentSessions=200 --Mailroom:Smtp:LimitExemptNetworks=127.0.0.0/8 --Logging:LogLevel:Default=Warning $4 \
     > "$OUT/server.$1.log" 2>&1 &
   PIDS[$1]=$!; SMTPS[$1]=$smtp; BASES[$1]="http://127.0.0.1:$http"
   for i in $(seq 300); do [[ "$(curl -s -o /dev/null -w '%{http_code}' "${BASES[$1]}/healthz")" == 200 ]] && break; sleep 0.1; done

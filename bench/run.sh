@@ -144,6 +144,7 @@ start_mailroom() {
   dotnet "$SERVER_DIR/Mailroom.dll" --contentRoot "$SERVER_DIR" \
     --Mailroom:DataDirectory="$DATA_DIR" --urls "http://127.0.0.1:$http" \
     --Mailroom:Smtp:Port="$SMTP_PORT" --Mailroom:Smtp:MaxConcurrentSessions=200 \
+    --Mailroom:Smtp:LimitExemptNetworks=127.0.0.0/8 \
     --Logging:LogLevel:Default=Warning ${BENCH_SERVER_ARGS:-} > "$LOGS/$tag.server.log" 2>&1 &
   SERVER_PID=$!
   BASE="http://127.0.0.1:$http"

@@ -13,10 +13,11 @@ public interface ISmtpMessageSink
     ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Called after the final "." of DATA with the dot-unstuffed message bytes.
+    /// Called after the final "." of DATA with the dot-unstuffed message: in memory when small,
+    /// in a spool file when large (see <see cref="SmtpMessageBody"/>); valid only during the call.
     /// The implementation must have stored the message durably before it returns a 2xx.
     /// Returns one response per envelope recipient, in order (LMTP sends each, RFC 2033 §4.2;
     /// SMTP sends the first failing one, or the first if all succeeded).
     /// </summary>
-    ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody message, CancellationToken cancellationToken);
 }

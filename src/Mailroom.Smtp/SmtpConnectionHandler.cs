@@ -1,5 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Mailroom.Smtp.Limits;
 using Mailroom.Smtp.Protocol;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,15 +23,21 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     private readonly ILogger<SmtpConnectionHandler> _logger;
     private readonly CancellationToken _stopping;
     private readonly SslStreamCertificateContext? _certificate;
+    private readonly ClientLimiter _clients;
+    private readonly BodyBudget _budget;
     private int _activeSessions;
 
     public SmtpConnectionHandler(
         IServiceScopeFactory scopes,
         IOptions<SmtpServerOptions> options,
         ILogger<SmtpConnectionHandler> logger,
+        ClientLimiter clients,
+        BodyBudget budget,
         IHostApplicationLifetime? lifetime = null)
     {
         _scopes = scopes;
+        _clients = clients;
+        _budget = budget;
         _options = options.Value;
         _logger = logger;
         _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
@@ -60,14 +67,34 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
                 return;
             }
 
-            await using var session = new SmtpSession(connection, _options, _scopes, _logger, _certificate, _stopping);
+            var refusal = _clients.Admit(connection.RemoteEndPoint, out var client);
+            if (refusal != ClientLimiter.Refusal.None)
+            {
+                // Postfix's anvil answers the same: 421 4.7.0, then hangs up; other addresses are unaffected.
+                SmtpLog.ClientLimited(_logger, connection.RemoteEndPoint, refusal.ToString());
+                var text = refusal == ClientLimiter.Refusal.TooManySessions
+                    ? "Too many connections from your address"
+                    : "Too many connections from your address per minute, slow down";
+                SmtpReplyWriter.Write(connection.Transport.Output, 421, "4.7.0", $"{_options.HostName} {text}");
+                await connection.Transport.Output.FlushAsync(connection.ConnectionClosed);
+                return;
+            }
+
             try
             {
-                await session.RunAsync();
+                await using var session = new SmtpSession(connection, _options, _scopes, _logger, _certificate, client, _budget, _stopping);
+                try
+                {
+                    await session.RunAsync();
+                }
+                catch (Exception exception)
+                {
+                    SmtpLog.SessionFailed(_logger, exception, connection.ConnectionId);
+                }
             }
-            catch (Exception exception)
+            finally
             {
-                SmtpLog.SessionFailed(_logger, exception, connection.ConnectionId);
+                _clients.Release(client);
             }
         }
         finally

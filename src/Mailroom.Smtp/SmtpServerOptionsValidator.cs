@@ -1,4 +1,5 @@
 using System.Net;
+using Mailroom.Smtp.Limits;
 using Microsoft.Extensions.Options;
 
 namespace Mailroom.Smtp;
@@ -38,7 +39,7 @@ internal sealed class SmtpServerOptionsValidator : IValidateOptions<SmtpServerOp
             failures.Add($"{SmtpServerOptions.SectionName}:HostName must be a non-empty ASCII host name without spaces.");
         }
 
-        // The body is held in one array before it is handed to the sink.
+        // A small body is held in one array; sizes are handed on as 32-bit counts.
         if (options.MaxMessageSize < 1 || options.MaxMessageSize > Array.MaxLength - 1)
         {
             failures.Add($"{SmtpServerOptions.SectionName}:MaxMessageSize must be between 1 and {Array.MaxLength - 1} bytes.");
@@ -75,6 +76,36 @@ internal sealed class SmtpServerOptionsValidator : IValidateOptions<SmtpServerOp
         if (options.MaxErrors < 1)
         {
             failures.Add($"{SmtpServerOptions.SectionName}:MaxErrors must be at least 1.");
+        }
+
+        if (options.SoftErrorLimit < 1 || options.ErrorDelay < TimeSpan.Zero)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:SoftErrorLimit must be at least 1 and ErrorDelay must not be negative.");
+        }
+
+        if (options.SessionTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:SessionTimeout must be positive.");
+        }
+
+        if (options.MinDataRate < 0 || options.DataRateWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:MinDataRate must not be negative and DataRateWindow must be positive.");
+        }
+
+        if (options.MaxSessionsPerClient < 0 || options.MaxConnectionsPerMinute < 0 || options.MaxMessagesPerMinute < 0 || options.MaxRecipientsPerMinute < 0)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}: the per-client limits (MaxSessionsPerClient, MaxConnectionsPerMinute, MaxMessagesPerMinute, MaxRecipientsPerMinute) must not be negative (0 means no limit).");
+        }
+
+        if (!ClientNetworks.TryParse(options.LimitExemptNetworks, out _, out var badNetwork))
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:LimitExemptNetworks: '{badNetwork}' is not a network in CIDR notation (such as 127.0.0.0/8 or ::1/128).");
+        }
+
+        if (options.SpoolThreshold < 0 || options.MaxBufferedBytes < 0)
+        {
+            failures.Add($"{SmtpServerOptions.SectionName}:SpoolThreshold and MaxBufferedBytes must not be negative.");
         }
 
         if (!string.IsNullOrEmpty(options.CertificatePath) && !File.Exists(options.CertificatePath))

@@ -27,6 +27,8 @@ public static class SmtpServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpServerOptions>, SmtpServerOptionsValidator>());
         services.TryAddSingleton<SmtpListenerInfo>();
+        services.TryAddSingleton<Limits.ClientLimiter>();
+        services.TryAddSingleton<Limits.BodyBudget>();
         services.TryAddSingleton<SmtpConnectionHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, SmtpKestrelOptionsSetup>());
         // Kestrel asks the transports registered last first; this one claims only EventLoopIPEndPoint.

@@ -12,6 +12,15 @@ public sealed class OptionsTests
     [InlineData("Address", "localhost", "Address")]
     [InlineData("MaxCommandLineLength", "100", "MaxCommandLineLength")]
     [InlineData("CertificatePath", "/nonexistent/cert.pfx", "CertificatePath")]
+    [InlineData("LimitExemptNetworks", "127.0.0.0/8, intranet", "LimitExemptNetworks")]
+    [InlineData("LimitExemptNetworks", "10.0.0.0/33", "LimitExemptNetworks")]
+    [InlineData("MaxSessionsPerClient", "-1", "MaxSessionsPerClient")]
+    [InlineData("MaxMessagesPerMinute", "-5", "MaxMessagesPerMinute")]
+    [InlineData("SessionTimeout", "00:00:00", "SessionTimeout")]
+    [InlineData("DataRateWindow", "00:00:00", "DataRateWindow")]
+    [InlineData("MinDataRate", "-1", "MinDataRate")]
+    [InlineData("SoftErrorLimit", "0", "SoftErrorLimit")]
+    [InlineData("SpoolThreshold", "-1", "SpoolThreshold")]
     public async Task Start_WithInvalidOption_FailsNamingTheOption(string key, string value, string expected)
     {
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(

@@ -38,7 +38,7 @@ public sealed class SmtpDataReaderTests
         Assert.True(reader.TryRead(ref buffer));
         Assert.True(reader.TooLarge);
         Assert.Equal(8, reader.Size);
-        Assert.True(reader.Message.IsEmpty);
+        Assert.Equal(0, reader.Message.Length);
     }
 
     /// <summary>Feeds the reader chunk by chunk, keeping what it left unconsumed like a PipeReader would.</summary>
@@ -56,7 +56,7 @@ public sealed class SmtpDataReaderTests
             if (reader.TryRead(ref buffer))
             {
                 var rest = buffer.ToArray().Concat(bytes[start..]).ToArray();
-                return (Encoding.ASCII.GetString(reader.Message.Span), Encoding.ASCII.GetString(rest));
+                return (Encoding.ASCII.GetString(reader.Message.Memory.Span), Encoding.ASCII.GetString(rest));
             }
 
             pending = buffer.ToArray();

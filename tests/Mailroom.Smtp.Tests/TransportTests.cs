@@ -123,7 +123,8 @@ public sealed class TransportTests
     [MemberData(nameof(Transports))]
     public async Task ManySessions_AtOnce_EveryMessageDeliveredAndEverySessionEnds(string transport)
     {
-        await using var server = await StartAsync(transport);
+        // Sixty sessions from one address is what this test is about, not what the per-client limit allows.
+        await using var server = await StartAsync(transport, new() { ["LimitExemptNetworks"] = "127.0.0.1" });
         const int sessions = 60, perSession = 10;
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(async s =>
         {

@@ -100,6 +100,14 @@ internal sealed class MailCommand : SmtpCommand
             return;
         }
 
+        if (session.Client is { } client && !client.TryStartMessage())
+        {
+            // Postfix's smtpd_client_message_rate_limit answers the same.
+            SmtpLog.ClientRateLimited(session.Logger, session.Context.ConnectionId, "MAIL");
+            session.ReplyError(452, "4.7.0", "Too much mail from your address, try again later");
+            return;
+        }
+
         var transaction = session.Transaction;
         transaction.MailFrom = address;
         transaction.DeclaredSize = size;

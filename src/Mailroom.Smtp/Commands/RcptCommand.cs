@@ -46,12 +46,27 @@ internal sealed class RcptCommand : SmtpCommand
             return;
         }
 
+        if (session.Client is { } client && !client.TryAddRecipient())
+        {
+            SmtpLog.ClientRateLimited(session.Logger, session.Context.ConnectionId, "RCPT");
+            session.ReplyError(452, "4.7.0", "Too many recipients from your address, try again later");
+            return;
+        }
+
         var response = await session.CheckRecipientAsync(address);
         if (response.IsPositive)
         {
             transaction.Recipients.Add(address);
+            session.Reply(response);
         }
-
-        session.Reply(response);
+        else if (response.Code >= 500)
+        {
+            // A refused recipient is an error like a bad command: probing for addresses ends the session.
+            session.ReplyError(response);
+        }
+        else
+        {
+            session.Reply(response);
+        }
     }
 }

@@ -16,7 +16,7 @@ internal static partial class SmtpLog
     public static partial void SessionClosed(ILogger logger, string connectionId, EndPoint? remoteEndPoint, int messages);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "SMTP session {ConnectionId} delivered a message of {Size} bytes to {Accepted}/{Recipients} recipient(s)")]
-    public static partial void MessageDelivered(ILogger logger, string connectionId, int size, int accepted, int recipients);
+    public static partial void MessageDelivered(ILogger logger, string connectionId, long size, int accepted, int recipients);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "SMTP session {ConnectionId} refused a message of {Size} bytes: {Code} {EnhancedCode}")]
     public static partial void MessageRefused(ILogger logger, string connectionId, long size, int code, string enhancedCode);
@@ -50,4 +50,19 @@ internal static partial class SmtpLog
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Information, Message = "SMTP session {ConnectionId} closed: the server is shutting down")]
     public static partial void ShuttingDown(ILogger logger, string connectionId);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "SMTP connection from {RemoteEndPoint} refused: per-client limit {Limit}")]
+    public static partial void ClientLimited(ILogger logger, EndPoint? remoteEndPoint, string limit);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Information, Message = "SMTP session {ConnectionId} closed: it lasted longer than {SessionTimeout}")]
+    public static partial void SessionTimedOut(ILogger logger, string connectionId, TimeSpan sessionTimeout);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "SMTP session {ConnectionId} closed: DATA slower than {MinDataRate} bytes/s ({Size} bytes received); nothing delivered")]
+    public static partial void DataTooSlow(ILogger logger, string connectionId, int minDataRate, long size);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "SMTP session {ConnectionId}: {Command} refused, client over its per-client rate")]
+    public static partial void ClientRateLimited(ILogger logger, string connectionId, string command);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Warning, Message = "SMTP session {ConnectionId}: could not spool the message body; the client was told to retry")]
+    public static partial void SpoolFailed(ILogger logger, Exception exception, string connectionId);
 }

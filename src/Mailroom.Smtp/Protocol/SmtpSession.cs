@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Text;
 using Mailroom.Smtp.Commands;
+using Mailroom.Smtp.Limits;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,6 +18,10 @@ namespace Mailroom.Smtp.Protocol;
 /// </summary>
 internal sealed class SmtpSession : IAsyncDisposable
 {
+    /// <summary>Command bytes no command may hold: controls (NUL included) and DEL; they would only reach logs and the database.</summary>
+    private static readonly SearchValues<byte> ForbiddenInCommand = SearchValues.Create(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127]);
+
     private readonly ConnectionContext _connection;
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger _logger;
@@ -23,7 +29,12 @@ internal sealed class SmtpSession : IAsyncDisposable
     private readonly CancellationToken _stopping;
     private readonly byte[] _lineBuffer;
     private readonly SmtpDataReader _data;
-    private readonly CancellationTokenSource _readCancellation;
+    private readonly long _sessionEnd;
+    private readonly long _dataWindow;
+    private CancellationTokenSource _readCancellation;
+    private long _dataWindowEnd;
+    private long _dataWindowStartSize;
+    private bool _delayReply;
 
     private PipeReader _reader;
     private PipeWriter _writer;
@@ -42,8 +53,13 @@ internal sealed class SmtpSession : IAsyncDisposable
         IServiceScopeFactory scopes,
         ILogger logger,
         SslStreamCertificateContext? certificate,
+        ClientLimiter.Client? client,
+        BodyBudget? budget,
         CancellationToken stopping)
     {
+        Client = client;
+        _sessionEnd = Stopwatch.GetTimestamp() + Ticks(options.SessionTimeout);
+        _dataWindow = Ticks(options.DataRateWindow);
         _connection = connection;
         Options = options;
         _scopes = scopes;
@@ -53,7 +69,7 @@ internal sealed class SmtpSession : IAsyncDisposable
         _reader = connection.Transport.Input;
         _writer = connection.Transport.Output;
         _lineBuffer = ArrayPool<byte>.Shared.Rent(options.MaxCommandLineLength);
-        _data = new SmtpDataReader(options.MaxMessageSize, options.MaxDataLineLength);
+        _data = new SmtpDataReader(options.MaxMessageSize, options.MaxDataLineLength, options.SpoolThreshold, budget);
         _readCancellation = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, stopping);
         Context = new SmtpSessionContext
         {
@@ -64,6 +80,11 @@ internal sealed class SmtpSession : IAsyncDisposable
     }
 
     public SmtpServerOptions Options { get; }
+
+    public ILogger Logger => _logger;
+
+    /// <summary>The per-address counters this session is charged to; null for an exempt client.</summary>
+    public ClientLimiter.Client? Client { get; }
 
     public SmtpSessionContext Context { get; }
 
@@ -121,6 +142,13 @@ internal sealed class SmtpSession : IAsyncDisposable
 
                             line.CopyTo(_lineBuffer);
                             await ExecuteAsync(_lineBuffer.AsMemory(0, (int)line.Length));
+                            if (_delayReply)
+                            {
+                                // Past the soft error limit every error reply waits (Postfix's smtpd_error_sleep_time):
+                                // probing slows down, and the loop is not held meanwhile.
+                                _delayReply = false;
+                                await Task.Delay(Options.ErrorDelay, ConnectionClosed);
+                            }
                         }
                         else
                         {
@@ -197,15 +225,34 @@ internal sealed class SmtpSession : IAsyncDisposable
     /// </summary>
     public void ReplyError(int code, string enhancedCode, string text)
     {
+        if (CountError())
+        {
+            Reply(code, enhancedCode, text);
+        }
+    }
+
+    /// <summary>A refusal that counts as an error, such as a rejected recipient (address probing).</summary>
+    public void ReplyError(SmtpResponse response)
+    {
+        if (CountError())
+        {
+            Reply(response);
+        }
+    }
+
+    /// <summary>False when this error ended the session (its 421 is written).</summary>
+    private bool CountError()
+    {
         if (++_errors > Options.MaxErrors)
         {
             SmtpLog.TooManyErrors(_logger, Context.ConnectionId, _errors);
             Reply(421, "4.7.0", $"{Options.HostName} Too many errors, closing connection");
             _closing = true;
-            return;
+            return false;
         }
 
-        Reply(code, enhancedCode, text);
+        _delayReply |= _errors > Options.SoftErrorLimit && Options.ErrorDelay > TimeSpan.Zero;
+        return true;
     }
 
     public void RequestClose() => _closing = true;
@@ -216,6 +263,8 @@ internal sealed class SmtpSession : IAsyncDisposable
         Reply(354, string.Empty, "Start mail input; end with <CRLF>.<CRLF>");
         _data.Begin();
         _inData = true;
+        _dataWindowEnd = Stopwatch.GetTimestamp() + _dataWindow;
+        _dataWindowStartSize = 0;
     }
 
     /// <summary>The handshake starts once the 220 reply has been flushed.</summary>
@@ -252,6 +301,13 @@ internal sealed class SmtpSession : IAsyncDisposable
 
     private async ValueTask<ReadResult?> ReadAsync()
     {
+        var now = Stopwatch.GetTimestamp();
+        if (OverLimit(now))
+        {
+            await FlushAsync();
+            return null;
+        }
+
         // Only skip the flush when the previous batch was fully consumed and more is already
         // here: a held partial line would make TryRead return the same bytes forever.
         if (_inputDrained && _reader.TryRead(out var ready))
@@ -264,38 +320,96 @@ internal sealed class SmtpSession : IAsyncDisposable
             return null;
         }
 
-        _readCancellation.CancelAfter(Options.IdleTimeout);
-        try
+        var idleEnd = now + Ticks(Options.IdleTimeout);
+        while (true)
         {
-            return await _reader.ReadAsync(_readCancellation.Token);
-        }
-        catch (OperationCanceledException) when (_readCancellation.IsCancellationRequested)
-        {
-            if (ConnectionClosed.IsCancellationRequested)
+            // One timer for whichever comes first: idleness, the session deadline, the end of a DATA rate window.
+            var wake = Math.Min(idleEnd, _sessionEnd);
+            if (_inData && Options.MinDataRate > 0)
             {
+                wake = Math.Min(wake, _dataWindowEnd);
+            }
+            // CancelAfter takes at most 2^32-2 ms; a longer wait simply wakes up and waits again.
+            _readCancellation.CancelAfter(TimeSpan.FromTicks(Math.Clamp(Stopwatch.GetElapsedTime(now, wake).Ticks, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerDay * 40)));
+            try
+            {
+                return await _reader.ReadAsync(_readCancellation.Token);
+            }
+            catch (OperationCanceledException) when (_readCancellation.IsCancellationRequested)
+            {
+                if (ConnectionClosed.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                now = Stopwatch.GetTimestamp();
+                if (_stopping.IsCancellationRequested)
+                {
+                    SmtpLog.ShuttingDown(_logger, Context.ConnectionId);
+                    Reply(421, "4.3.2", $"{Options.HostName} Service shutting down, closing connection");
+                }
+                else if (now >= idleEnd)
+                {
+                    // RFC 5321 §4.5.3.2.7 lets the server give up on an idle client.
+                    SmtpLog.IdleTimeout(_logger, Context.ConnectionId, Options.IdleTimeout);
+                    Reply(421, "4.4.2", $"{Options.HostName} Idle timeout, closing connection");
+                }
+                else if (!OverLimit(now))
+                {
+                    // A rate window ended with its bytes received: wait on, with a fresh token.
+                    _readCancellation.Dispose();
+                    _readCancellation = CancellationTokenSource.CreateLinkedTokenSource(ConnectionClosed, _stopping);
+                    continue;
+                }
+
+                await FlushAsync();
                 return null;
             }
-
-            if (_stopping.IsCancellationRequested)
+            finally
             {
-                SmtpLog.ShuttingDown(_logger, Context.ConnectionId);
-                Reply(421, "4.3.2", $"{Options.HostName} Service shutting down, closing connection");
+                _readCancellation.CancelAfter(Timeout.InfiniteTimeSpan);
             }
-            else
-            {
-                // RFC 5321 §4.5.3.2.7 lets the server give up on an idle client.
-                SmtpLog.IdleTimeout(_logger, Context.ConnectionId, Options.IdleTimeout);
-                Reply(421, "4.4.2", $"{Options.HostName} Idle timeout, closing connection");
-            }
-
-            await FlushAsync();
-            return null;
-        }
-        finally
-        {
-            _readCancellation.CancelAfter(Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>
+    /// The session deadline, and in DATA the minimum rate over the window that just ended; when
+    /// one is passed its 421 is written and true returned. Checked at every read, so a client that
+    /// keeps sending is held to them as well as one that stalls.
+    /// </summary>
+    private bool OverLimit(long now)
+    {
+        if (now >= _sessionEnd)
+        {
+            SmtpLog.SessionTimedOut(_logger, Context.ConnectionId, Options.SessionTimeout);
+            Reply(421, "4.4.2", $"{Options.HostName} Session time limit exceeded, closing connection");
+            _closing = true;
+            return true;
+        }
+
+        if (!_inData || Options.MinDataRate <= 0 || now < _dataWindowEnd)
+        {
+            return false;
+        }
+
+        var received = _data.Size - _dataWindowStartSize;
+        if (received >= Options.MinDataRate * Options.DataRateWindow.TotalSeconds)
+        {
+            _dataWindowStartSize = _data.Size;
+            _dataWindowEnd = now + _dataWindow;
+            return false;
+        }
+
+        // Slowloris: the partial message is dropped, the client may retry at a decent speed.
+        SmtpLog.DataTooSlow(_logger, Context.ConnectionId, Options.MinDataRate, _data.Size);
+        _data.Reset();
+        Reply(421, "4.4.2", $"{Options.HostName} Data rate too slow, closing connection");
+        _closing = true;
+        return true;
+    }
+
+    private static long Ticks(TimeSpan span) =>
+        span >= TimeSpan.FromDays(3650) ? long.MaxValue / 4 : (long)(span.TotalSeconds * Stopwatch.Frequency);
 
     private async ValueTask<bool> FlushAsync()
     {
@@ -321,6 +435,14 @@ internal sealed class SmtpSession : IAsyncDisposable
         var span = line.Span;
         var space = span.IndexOf((byte)' ');
         var verb = space < 0 ? span : span[..space];
+        if (span.IndexOfAny(ForbiddenInCommand) >= 0 || !System.Text.Unicode.Utf8.IsValid(span))
+        {
+            // NUL and other controls, or bytes that are not UTF-8 (RFC 6531 allows only UTF-8):
+            // refused before any of it can reach a log line or a database column.
+            ReplyError(501, "5.5.2", "Invalid character in command");
+            return;
+        }
+
         var command = SmtpCommandTable.Find(verb);
         if (command is null)
         {
@@ -365,6 +487,13 @@ internal sealed class SmtpSession : IAsyncDisposable
                 return;
             }
 
+            if (!_data.TryFinishSpool() || _data.SpoolFailed)
+            {
+                // RFC 3463: 4.3.1, mail system full; the client keeps the message and retries.
+                ReplyToData(new SmtpResponse(452, "4.3.1", "Insufficient system storage"));
+                return;
+            }
+
             if (_data.LineTooLong)
             {
                 // No registered enhanced code means "line too long" in DATA; 5.6.0 (media error)
@@ -374,11 +503,12 @@ internal sealed class SmtpSession : IAsyncDisposable
             }
 
             IReadOnlyList<SmtpResponse> responses;
+            var message = _data.Message;
             try
             {
                 await using var scope = _scopes.CreateAsyncScope();
                 var sink = scope.ServiceProvider.GetRequiredService<ISmtpMessageSink>();
-                responses = await sink.DeliverAsync(Context, Transaction.ToEnvelope(), _data.Message, ConnectionClosed);
+                responses = await sink.DeliverAsync(Context, Transaction.ToEnvelope(), message, ConnectionClosed);
             }
             catch (Exception exception) when (!ConnectionClosed.IsCancellationRequested)
             {
@@ -406,7 +536,7 @@ internal sealed class SmtpSession : IAsyncDisposable
                 Reply(response);
             }
 
-            SmtpLog.MessageDelivered(_logger, Context.ConnectionId, _data.Message.Length, accepted, recipients);
+            SmtpLog.MessageDelivered(_logger, Context.ConnectionId, message.Length, accepted, recipients);
         }
         finally
         {

@@ -1,5 +1,7 @@
+using Mailroom.Hosting;
 using Mailroom.Inbound.Verification;
 using Mailroom.Smtp;
+using Microsoft.Extensions.Options;
 
 namespace Mailroom.Inbound;
 
@@ -10,6 +12,9 @@ public static class InboundFeature
     {
         services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateOnStart();
         services.AddMailroomSmtp();
+        // Large bodies are spooled beside the blobs: the same file system, so a spooled message is renamed into the store, not copied.
+        services.AddOptions<SmtpServerOptions>().PostConfigure<IOptions<MailroomOptions>>((smtp, mailroom) =>
+            smtp.SpoolDirectory ??= Path.Combine(mailroom.Value.FullBlobDirectory, ".spool"));
         services.AddSingleton<ISmtpMessageSink, IntakeSink>();
         services.AddSingleton<ProcessorSignal>();
         services.AddSingleton<IntakeActivity>();

@@ -16,6 +16,14 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
 {
     public async ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken)
     {
+        // What is known in memory is answered right here, on the listener's event loop; anything that
+        // needs the database runs on the thread pool, so one client probing unknown addresses never
+        // delays the replies of the other sessions on the loop.
+        if (integrations.TryRemembered(recipient, out var remembered))
+        {
+            return remembered ? SmtpResponse.RecipientOk : Removed(recipient);
+        }
+        await Task.Yield();
         switch (await integrations.AcceptsAsync(recipient, cancellationToken))
         {
             case true:
@@ -46,23 +54,26 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
         return SmtpResponse.RecipientOk;
     }
 
-    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody message, CancellationToken cancellationToken)
     {
         try
         {
             // Small messages ride in their row (committed with the batch); large ones get their file now.
-            var inline = message.Length <= options.Value.InlineRawLimit;
+            var inline = !message.IsSpooled && message.Length <= options.Value.InlineRawLimit;
             if (!inline)
             {
                 // Sessions run on the listener's event loop: hashing and writing megabytes would hold up every other session on it.
                 await Task.Yield();
             }
             // A small message is hashed once, by the processor, when it moves into the blob store: not here on the listener's loop.
-            var hash = inline ? "" : await blobs.PutAsync(message, flush: false, cancellationToken);
+            // A spooled body is hashed from its file and renamed into the store: never whole in memory.
+            var hash = inline ? ""
+                : message.IsSpooled ? await blobs.PutFileAsync(message.FilePath!, flush: false, cancellationToken)
+                : await blobs.PutAsync(message.Memory, flush: false, cancellationToken);
             var row = new InboundMessage
             {
                 BlobHash = hash,
-                Raw = inline ? message.ToArray() : null,
+                Raw = inline ? message.Memory.ToArray() : null,
                 Size = message.Length,
                 MailFrom = Truncate(envelope.MailFrom, 512),
                 Recipients = string.Join('\n', envelope.Recipients.Select(r => r.ToLowerInvariant())),
@@ -84,10 +95,12 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
     private static SmtpResponse Removed(string recipient) =>
         new(550, "5.1.1", $"<{recipient}>: this address was removed and no longer accepts mail");
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+    /// <summary>Cut at <paramref name="max"/> characters, never between the halves of a surrogate pair (an unpaired one is not valid UTF-8 for PostgreSQL).</summary>
+    private static string Truncate(string value, int max) =>
+        value.Length <= max ? value : value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Accepted message {MessageId} ({Size} bytes, {Recipients} recipients)")]
-    private partial void LogAccepted(Guid messageId, int size, int recipients);
+    private partial void LogAccepted(Guid messageId, long size, int recipients);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Could not store an incoming message; answered 451 so the sender retries")]
     private partial void LogStoreFailed(Exception exception);

@@ -105,6 +105,14 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
                 direct.Run(lane => Insert(lane, batch));
             }
         }
+        catch (Exception ex) when (batch.Count > 1 && !_stopping.IsCancellationRequested)
+        {
+            // One bad row (a value the database refuses) must not cost the whole batch its 250s:
+            // each message is tried alone, and only those that fail again get their 451.
+            LogBatchRetried(ex, batch.Count);
+            CommitOneByOne(batch);
+            return;
+        }
         catch (Exception ex)
         {
             LogCommitFailed(ex, batch.Count);
@@ -122,6 +130,39 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
         LogCommitted(batch.Count);
         signal.Notify();
         Acknowledge(batch);
+    }
+
+    /// <summary>The batch again, one transaction per message: slow, but only after a batch failed.</summary>
+    private void CommitOneByOne(List<Pending> batch)
+    {
+        var committed = new List<Pending>(batch.Count);
+        foreach (var p in batch)
+        {
+            try
+            {
+                using (gate.Enter(_stopping.Token))
+                {
+                    List<Pending> one = [p];
+                    direct.Run(lane => Insert(lane, one));
+                }
+                committed.Add(p);
+            }
+            catch (Exception ex)
+            {
+                LogCommitFailed(ex, 1);
+                p.Done.TrySetException(ex);
+                if (ex is OperationCanceledException && _stopping.IsCancellationRequested)
+                {
+                    throw;
+                }
+            }
+        }
+        if (committed.Count > 0)
+        {
+            activity.Committed(committed.Count);
+            signal.Notify();
+            Acknowledge(committed);
+        }
     }
 
     /// <summary>Resumes the batch's sessions, each of which sends its 250 on this thread.</summary>
@@ -193,6 +234,9 @@ public sealed partial class IntakeWriter(DirectDb direct, BlobStore blobs, Write
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "Could not commit {Count} accepted messages; their senders get 451 and will retry")]
     private partial void LogCommitFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Could not commit a batch of {Count} accepted messages; committing them one by one")]
+    private partial void LogBatchRetried(Exception exception, int count);
 
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "A session failed while being told its message was committed")]
     private partial void LogAckFailed(Exception exception);

@@ -24,6 +24,25 @@ public sealed class IntegrationLookup(DirectDb direct, IOptions<MailroomOptions>
     private long _version;
     private string? _sql;
 
+    /// <summary>The answer kept in memory for the address, if there is one: no database, no waiting.</summary>
+    public bool TryRemembered(string address, out bool accepts)
+    {
+        accepts = false;
+        if (!_remember)
+        {
+            return false;
+        }
+        var local = RecipientResolver.LocalPartOf(address, options.Value.MailDomain);
+        if (local is null || local.Length > 64)
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            return _known.TryGetValue(local, out accepts);
+        }
+    }
+
     /// <summary>Whether the address is a group integration that accepts mail; null when it is not an integration's address.</summary>
     public async Task<bool?> AcceptsAsync(string address, CancellationToken cancellationToken)
     {

@@ -89,6 +89,58 @@ public sealed partial class BlobStore : IDisposable
         return hash;
     }
 
+    /// <summary>
+    /// Stores a file written elsewhere (a spooled message body) under its hash, by renaming it into
+    /// place when it is on the same file system, so a large message is never read whole into memory.
+    /// Durability as for <see cref="PutAsync"/>. The file is gone from <paramref name="path"/> unless the content was already stored.
+    /// </summary>
+    public async Task<string> PutFileAsync(string path, bool flush = true, CancellationToken cancellationToken = default)
+    {
+        flush |= !CanBatchSync;
+        string hash;
+        long length;
+        await using (var source = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            length = source.Length;
+            hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(source, cancellationToken));
+            if (flush)
+            {
+                source.Flush(flushToDisk: true);
+            }
+        }
+        var final = PathOf(hash);
+        if (await HoldsAsync(final, hash, length, cancellationToken))
+        {
+            return hash;
+        }
+        var dir = Path.GetDirectoryName(final)!;
+        try
+        {
+            File.Move(path, final, overwrite: true);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another file system (EXDEV): copy into the store's directory, then rename as PutAsync does.
+            var temp = Path.Combine(dir, $".{hash}.{Guid.NewGuid():N}.tmp");
+            File.Copy(path, temp);
+            if (flush)
+            {
+                await using var copy = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite);
+                copy.Flush(flushToDisk: true);
+            }
+            File.Move(temp, final, overwrite: true);
+        }
+        if (flush)
+        {
+            SyncDirectory(dir);
+        }
+        else
+        {
+            Interlocked.Increment(ref _written);
+        }
+        return hash;
+    }
+
     /// <summary>Makes every blob written without flush before this call durable.</summary>
     public void Sync()
     {

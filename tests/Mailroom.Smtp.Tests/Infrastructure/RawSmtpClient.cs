@@ -21,9 +21,14 @@ public sealed class RawSmtpClient : IAsyncDisposable
         _reader = new StreamReader(_stream, new UTF8Encoding(false));
     }
 
-    public static async Task<RawSmtpClient> ConnectAsync(int port)
+    /// <summary>Connects to the server on 127.0.0.1, from <paramref name="from"/> (another loopback address is another client).</summary>
+    public static async Task<RawSmtpClient> ConnectAsync(int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         return new RawSmtpClient(socket);
     }

@@ -30,7 +30,7 @@ public sealed class RecordingSink : ISmtpMessageSink
     /// <summary>When set, each delivery waits for one release: a slow store, seen from the listener.</summary>
     public SemaphoreSlim? DeliveryGate { get; set; }
 
-    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _deliverCalls);
         if (DeliveryGate is { } gate)
@@ -42,7 +42,7 @@ public sealed class RecordingSink : ISmtpMessageSink
             throw new IOException("disk on fire");
         }
 
-        Messages.Enqueue(new ReceivedMessage(session.IsTls, session.HeloName, envelope, message.ToArray()));
+        Messages.Enqueue(new ReceivedMessage(session.IsTls, session.HeloName, envelope, message.ToArray(), message.IsSpooled));
         IReadOnlyList<SmtpResponse> responses = envelope.Recipients
             .Select(r => r.EndsWith("@full.test", StringComparison.OrdinalIgnoreCase)
                 ? new SmtpResponse(452, "4.2.2", "Mailbox full")

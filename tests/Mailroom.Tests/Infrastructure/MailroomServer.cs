@@ -54,6 +54,9 @@ public sealed class MailroomServer : IAsyncDisposable
     public string MailDomain => _settings.GetValueOrDefault("Mailroom:MailDomain", "mailroom.localhost");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
+    /// <summary>The server process, for what only the operating system can tell (its memory, in /proc).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
+
     public static async Task<MailroomServer> StartAsync(Database database, IDictionary<string, string>? settings = null)
     {
         var server = new MailroomServer(database, settings);

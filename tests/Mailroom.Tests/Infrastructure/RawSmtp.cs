@@ -9,20 +9,34 @@ namespace Mailroom.Tests.Infrastructure;
 /// </summary>
 public sealed class RawSmtp : IAsyncDisposable
 {
-    private readonly TcpClient _tcp = new();
+    private readonly TcpClient _tcp;
     private NetworkStream _stream = null!;
     private StreamReader _reader = null!;
 
-    public static async Task<RawSmtp> ConnectAsync(int port, string command = "EHLO")
+    private RawSmtp(System.Net.IPAddress? from) =>
+        _tcp = from is null ? new TcpClient() : new TcpClient(new System.Net.IPEndPoint(from, 0));
+
+    /// <summary>Connects (from <paramref name="from"/>: another loopback address is another client), reads the greeting and greets.</summary>
+    public static async Task<RawSmtp> ConnectAsync(int port, string command = "EHLO", System.Net.IPAddress? from = null)
     {
-        var client = new RawSmtp();
-        await client._tcp.ConnectAsync("127.0.0.1", port);
-        client._stream = client._tcp.GetStream();
-        client._reader = new StreamReader(client._stream, Encoding.Latin1);
+        var client = await OpenAsync(port, from);
         await client.ReadReplyAsync();
         await client.CommandAsync($"{command} test.client");
         return client;
     }
+
+    /// <summary>Connects without reading anything: the greeting is the caller's.</summary>
+    public static async Task<RawSmtp> OpenAsync(int port, System.Net.IPAddress? from = null)
+    {
+        var client = new RawSmtp(from);
+        await client._tcp.ConnectAsync("127.0.0.1", port);
+        client._stream = client._tcp.GetStream();
+        client._reader = new StreamReader(client._stream, Encoding.Latin1);
+        return client;
+    }
+
+    /// <summary>Writes raw bytes as they are, without waiting for a reply.</summary>
+    public async Task WriteAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>Sends one command and returns the last line of its reply.</summary>
     public async Task<string> CommandAsync(string line)
