@@ -27,8 +27,10 @@ internal sealed class FuzzSink : ISmtpMessageSink
             : SmtpResponse.RecipientOk);
     }
 
-    public ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody body, CancellationToken cancellationToken)
     {
+        // The fuzzer's messages are small (4 KB limit), so never spooled.
+        ReadOnlyMemory<byte> message = body.ToArray();
         if (envelope.Recipients.Any(r => r.EndsWith("@broken.test", StringComparison.OrdinalIgnoreCase)))
         {
             throw new IOException("disk on fire");

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using Mailroom.Smtp;
+using Mailroom.Smtp.Limits;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,7 +84,9 @@ internal static class SmtpTarget
         var handler = new SmtpConnectionHandler(
             Services.GetRequiredService<IServiceScopeFactory>(),
             Options.Create(options),
-            NullLogger<SmtpConnectionHandler>.Instance);
+            NullLogger<SmtpConnectionHandler>.Instance,
+            new ClientLimiter(Options.Create(options)),
+            new BodyBudget(Options.Create(options)));
 
         var toServer = new Pipe(Inline);
         var toClient = new Pipe(Inline);
