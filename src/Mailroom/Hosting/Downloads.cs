@@ -13,11 +13,29 @@ public static class Downloads
 {
     public const string ContentSecurityPolicy = "sandbox; default-src 'none'";
 
+    /// <summary>
+    /// Types served as they were sent: images (the post's inline pictures need them) and
+    /// documents no browser runs. Anything else — HTML, SVG, JavaScript, CSS — goes out as
+    /// <c>application/octet-stream</c>: with <c>nosniff</c> a browser then refuses it as a script
+    /// or style sheet even in a page of this origin, which <c>script-src 'self'</c> would allow.
+    /// </summary>
+    private static readonly HashSet<string> Inert = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp",
+        "application/pdf", "text/plain", "text/csv", "application/zip", "message/rfc822",
+    };
+
     public static FileStreamHttpResult File(HttpResponse response, Stream content, string contentType, string fileName)
     {
         response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(content, contentType, SafeFileName(fileName));
+        return TypedResults.File(content, ServedType(contentType), SafeFileName(fileName));
+    }
+
+    public static string ServedType(string? contentType)
+    {
+        var mediaType = (contentType ?? "").Split(';')[0].Trim();
+        return Inert.Contains(mediaType) ? mediaType : "application/octet-stream";
     }
 
     /// <summary>

@@ -78,5 +78,8 @@ public class DownloadsTests
         }
         using var html = await server.Http.GetAsync(attachment.DownloadUrl);
         Assert.Equal("invoice_lmth.html", html.Content.Headers.ContentDisposition!.FileNameStar);
+        // Not text/html: with nosniff, no browser takes it for a page, script or style sheet of this origin.
+        Assert.Equal("application/octet-stream", html.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/html", attachment.ContentType);
     }
 }
