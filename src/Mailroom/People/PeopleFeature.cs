@@ -55,6 +55,7 @@ public static class PeopleFeature
             .AddSignInManager()
             .AddEntityFrameworkStores<MailroomDb>()
             .AddDefaultTokenProviders();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorization();
         services.AddScoped<MemberService>();
         services.AddScoped<ApiTokenService>();
