@@ -14,6 +14,8 @@ using Mailroom.Tasks;
 using Mailroom.Workspaces;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Options;
 using System.Text.Json.Serialization;
 
@@ -30,6 +32,13 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     ContentRootPath = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase)) ? null : AppContext.BaseDirectory,
 });
 
+// ASP.NET Core reads ASPNETCORE_* variables first, below appsettings.json, so a 'urls' there
+// would beat ASPNETCORE_URLS. The documented order is command line > environment > files:
+// read them again just below the command line.
+var sources = builder.Configuration.Sources;
+var commandLine = sources.OfType<CommandLineConfigurationSource>().LastOrDefault();
+sources.Insert(commandLine is null ? sources.Count : sources.IndexOf(commandLine), new EnvironmentVariablesConfigurationSource { Prefix = "ASPNETCORE_" });
+
 var dataDirectory = Path.GetFullPath(builder.Configuration[$"{MailroomOptions.SectionName}:DataDirectory"] ?? "data");
 builder.Services.AddDataProtection()
     .SetApplicationName("Mailroom")
@@ -40,6 +49,7 @@ builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(new HttpE
 builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMailroomProblems();
+builder.Services.AddMailroomForwardedHeaders();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks();
@@ -60,6 +70,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 
+app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -76,23 +76,31 @@ public sealed class IntegrationService(
             group = groups.New(actor, newGroupName!, $"Emails sent to \"{title}\".");
         }
 
-        var plan = await workspaces.CurrentPlanAsync(cancellationToken);
-        var active = await db.EmailIntegrations.CountAsync(i => i.RemovedAt == null, cancellationToken);
-        if (plan.Limits.EmailIntegrations is { } limit && active >= limit)
+        var strategy = db.Database.CreateExecutionStrategy();
+        var integration = await strategy.ExecuteAsync(async () =>
         {
-            throw AppProblem.Conflict("plan_limit_reached",
-                $"The {plan.Name} plan allows {limit} active email integrations and {active} are in use. Remove one, or ask the owner to switch to a larger plan.");
-        }
-
-        var integration = new EmailIntegration
-        {
-            GroupId = group.Id,
-            Title = title,
-            LocalPart = await minter.NewLocalPartAsync(title, cancellationToken),
-            CreatedByUserId = actor.Id,
-        };
-        db.EmailIntegrations.Add(integration);
-        await db.SaveChangesAsync(cancellationToken);
+            // Count and insert in one serialised transaction: twenty requests at once for a plan
+            // of three end with three integrations, whichever server or thread answers them.
+            await using var tx = await db.BeginSerialisedAsync("email-integrations", cancellationToken);
+            var plan = await workspaces.CurrentPlanAsync(cancellationToken);
+            var active = await db.EmailIntegrations.CountAsync(i => i.RemovedAt == null, cancellationToken);
+            if (plan.Limits.EmailIntegrations is { } limit && active >= limit)
+            {
+                throw AppProblem.Conflict("plan_limit_reached",
+                    $"The {plan.Name} plan allows {limit} active email integrations and {active} are in use. Remove one, or ask the owner to switch to a larger plan.");
+            }
+            var added = new EmailIntegration
+            {
+                GroupId = group.Id,
+                Title = title,
+                LocalPart = await minter.NewLocalPartAsync(title, cancellationToken),
+                CreatedByUserId = actor.Id,
+            };
+            db.EmailIntegrations.Add(added);
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return added;
+        });
         lookup.Forget();
         return new IntegrationView(integration.Id, group.Id, group.Name, integration.Title, AddressOf(integration), integration.CreatedAt);
     }

@@ -5,8 +5,15 @@ public sealed class ApiToken
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid UserId { get; set; }
+
+    /// <summary>What its owner uses it for ("CI", "laptop"), so they know which one to revoke.</summary>
     public required string Name { get; set; }
+
     public required string TokenHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>After this the token is refused (401); null: until revoked.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -7,8 +7,10 @@ namespace Mailroom.People;
 
 public static class PeopleApi
 {
-    public sealed record TokenRequest(string Email, string Password, string? Name);
+    public sealed record TokenRequest(string Email, string Password, string? Name, DateTimeOffset? ExpiresAt);
     public sealed record TokenResponse(string Token);
+    public sealed record NewTokenRequest(string? Name, DateTimeOffset? ExpiresAt);
+    public sealed record NewTokenResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Token);
     public sealed record NewMemberRequest(string DisplayName, string Email, string Password, WorkspaceRole Role);
     public sealed record UpdateMemberRequest(WorkspaceRole? Role, bool? Active);
 
@@ -18,6 +20,11 @@ public static class PeopleApi
         app.MapPost("/api/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("People").DisableAntiforgery();
         app.MapGet("/api/me", MeAsync).RequireAuthorization().WithTags("People");
 
+        var tokens = app.MapGroup("/api/auth/tokens").RequireAuthorization().WithTags("People");
+        tokens.MapGet("/", ListTokensAsync);
+        tokens.MapPost("/", CreateTokenAsync);
+        tokens.MapDelete("/{tokenId:guid}", RevokeTokenAsync);
+
         var members = app.MapGroup("/api/members").RequireAuthorization().WithTags("People");
         members.MapGet("/", ListAsync);
         members.MapPost("/", CreateAsync);
@@ -26,11 +33,13 @@ public static class PeopleApi
     }
 
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, UserManager<User> users, SignInManager<User> signIn, MailroomDb db, CancellationToken ct)
+        TokenRequest request, UserManager<User> users, SignInManager<User> signIn, UnknownAccounts unknown, MailroomDb db, TimeProvider time, CancellationToken ct)
     {
-        var user = await users.FindByEmailAsync(request.Email ?? "");
+        var user = await users.FindByEmailAsync(request.Email?.Trim() ?? "");
         if (user is null)
         {
+            // The same answer, after the same work, as a wrong password: nobody learns who has an account.
+            unknown.SpendPasswordCheck(request.Password);
             return ProblemHandling.Problem(401, "invalid_credentials", "The email or password is wrong.");
         }
         var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
@@ -44,9 +53,24 @@ public static class PeopleApi
         {
             return ProblemHandling.Problem(401, "invalid_credentials", "The email or password is wrong.");
         }
-        var token = ApiTokens.Issue(db, user.Id, string.IsNullOrWhiteSpace(request.Name) ? "API token" : request.Name.Trim());
+        var (_, secret) = ApiTokens.Issue(db, user.Id, request.Name, request.ExpiresAt, time.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new TokenResponse(token));
+        return TypedResults.Ok(new TokenResponse(secret));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ApiTokenView>>> ListTokensAsync(ApiTokenService tokens, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await tokens.ListAsync(await db.RequireAsync(http.User, ct), ct));
+
+    private static async Task<Created<NewTokenResponse>> CreateTokenAsync(NewTokenRequest request, ApiTokenService tokens, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var (token, secret) = await tokens.CreateAsync(await db.RequireAsync(http.User, ct), request.Name, request.ExpiresAt, ct);
+        return TypedResults.Created($"/api/auth/tokens/{token.Id}", new NewTokenResponse(token.Id, token.Name, token.CreatedAt, token.ExpiresAt, secret));
+    }
+
+    private static async Task<NoContent> RevokeTokenAsync(Guid tokenId, ApiTokenService tokens, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        await tokens.RevokeAsync(await db.RequireAsync(http.User, ct), tokenId, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<MemberView>> MeAsync(MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>

@@ -30,6 +30,9 @@ public static class PeopleFeature
             o.Cookie.Name = "mailroom.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure when the request came over HTTPS, directly or through a configured proxy
+            // (Mailroom:ForwardedHeaders); plain http on localhost keeps working.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromDays(14);
             // The API answers 401/403 problem details instead of redirecting to the sign-in page.
@@ -52,8 +55,11 @@ public static class PeopleFeature
             .AddSignInManager()
             .AddEntityFrameworkStores<MailroomDb>()
             .AddDefaultTokenProviders();
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddAuthorization();
         services.AddScoped<MemberService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<UnknownAccounts>();
         return services;
     }
 

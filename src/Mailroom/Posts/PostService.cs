@@ -18,13 +18,13 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
             query = query.Where(p => p.CreatedAt < b);
         }
         var posts = await query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
-        return await DescribeAsync(posts, cancellationToken);
+        return await DescribeAsync(actor, posts, cancellationToken);
     }
 
     public async Task<PostView> GetAsync(User actor, Guid postId, CancellationToken cancellationToken = default)
     {
         var post = await FindVisibleAsync(actor, postId, cancellationToken);
-        return (await DescribeAsync([post], cancellationToken))[0];
+        return (await DescribeAsync(actor, [post], cancellationToken))[0];
     }
 
     public async Task<PostView> CreateAsync(User actor, Guid groupId, string title, string body, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
         var post = new Post { GroupId = groupId, Title = title.Trim(), Body = body ?? "", Source = PostSource.App, AuthorUserId = actor.Id };
         db.Posts.Add(post);
         await db.SaveChangesAsync(cancellationToken);
-        return (await DescribeAsync([post], cancellationToken))[0];
+        return (await DescribeAsync(actor, [post], cancellationToken))[0];
     }
 
     public async Task<(PostAttachment Attachment, Stream Content)> OpenAttachmentAsync(User actor, Guid postId, Guid attachmentId, CancellationToken cancellationToken = default)
@@ -47,10 +47,17 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
         return (attachment, blobs.OpenRead(attachment.BlobHash));
     }
 
-    /// <summary>The email exactly as it was received, for posts made from email.</summary>
+    /// <summary>
+    /// The email exactly as it was received, for posts made from email. Not for guests: its
+    /// <c>To:</c> is the integration's secret address, which guests never see.
+    /// </summary>
     public async Task<Stream> OpenOriginalAsync(User actor, Guid postId, CancellationToken cancellationToken = default)
     {
         var post = await FindVisibleAsync(actor, postId, cancellationToken);
+        if (!MaySeeOriginals(actor))
+        {
+            throw AppProblem.Forbidden("Guests cannot download original emails: they carry the group's secret address.");
+        }
         var hash = await db.InboundMessages.Where(m => m.Id == post.InboundMessageId).Select(m => m.BlobHash).FirstOrDefaultAsync(cancellationToken)
             ?? throw AppProblem.NotFound("The original email");
         return blobs.OpenRead(hash);
@@ -64,8 +71,11 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
         return post;
     }
 
-    private async Task<IReadOnlyList<PostView>> DescribeAsync(IReadOnlyList<Post> posts, CancellationToken cancellationToken)
+    private static bool MaySeeOriginals(User actor) => actor.Role != WorkspaceRole.Guest;
+
+    private async Task<IReadOnlyList<PostView>> DescribeAsync(User actor, IReadOnlyList<Post> posts, CancellationToken cancellationToken)
     {
+        var originals = MaySeeOriginals(actor);
         var authorIds = posts.Where(p => p.AuthorUserId is not null).Select(p => p.AuthorUserId!.Value).Distinct().ToList();
         var names = authorIds.Count == 0
             ? new Dictionary<Guid, string>()
@@ -73,7 +83,7 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
         return posts.Select(p => new PostView(
             p.Id, p.GroupId, p.Title, p.Body, p.BodyHtml, p.Source == PostSource.Email,
             p.Source == PostSource.Email ? p.AuthorEmail ?? "(unknown sender)" : names.GetValueOrDefault(p.AuthorUserId ?? Guid.Empty, "(former member)"),
-            p.AuthorEmail, p.AuthorName, p.Notes, p.CreatedAt, p.InboundMessageId is not null,
+            p.AuthorEmail, p.AuthorName, p.Notes, p.CreatedAt, originals && p.InboundMessageId is not null,
             p.Attachments.OrderBy(a => a.FileName)
                 .Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, $"/api/posts/{p.Id}/attachments/{a.Id}"))
                 .ToList(), p.SenderUnverified)).ToList();

@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,14 +36,12 @@ public static class PostsApi
     private static async Task<FileStreamHttpResult> DownloadAttachmentAsync(Guid postId, Guid attachmentId, PostService posts, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var (attachment, content) = await posts.OpenAttachmentAsync(await db.RequireAsync(http.User, ct), postId, attachmentId, ct);
-        // Always a download, never rendered inline: attachments come from strangers.
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(content, attachment.ContentType, attachment.FileName);
+        return Downloads.File(http.Response, content, attachment.ContentType, attachment.FileName);
     }
 
     private static async Task<FileStreamHttpResult> DownloadOriginalAsync(Guid postId, PostService posts, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var content = await posts.OpenOriginalAsync(await db.RequireAsync(http.User, ct), postId, ct);
-        return TypedResults.File(content, "message/rfc822", $"post-{postId:N}.eml");
+        return Downloads.File(http.Response, content, "message/rfc822", $"post-{postId:N}.eml");
     }
 }

@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -151,6 +152,6 @@ public static class TasksApi
     private static async Task<FileStreamHttpResult> DownloadAttachmentAsync(Guid taskId, Guid attachmentId, CommentService comments, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var (attachment, content) = await comments.OpenAttachmentAsync(await db.RequireAsync(http.User, ct), taskId, attachmentId, ct);
-        return TypedResults.File(content, attachment.ContentType, attachment.FileName);
+        return Downloads.File(http.Response, content, attachment.ContentType, attachment.FileName);
     }
 }

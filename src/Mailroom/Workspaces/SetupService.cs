@@ -19,14 +19,15 @@ public sealed class SetupService(MailroomDb db, UserManager<User> users, IOption
         {
             throw AppProblem.Invalid("invalid_setup", "Give the workspace a name and yourself a display name.");
         }
-        if (await IsDoneAsync(cancellationToken))
-        {
-            throw AppProblem.Conflict("setup_already_done", "This server is already set up. Sign in instead.");
-        }
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
-            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            // Checked inside the serialised transaction: ten setups at once make one owner.
+            await using var tx = await db.BeginSerialisedAsync("setup", cancellationToken);
+            if (await IsDoneAsync(cancellationToken))
+            {
+                throw AppProblem.Conflict("setup_already_done", "This server is already set up. Sign in instead.");
+            }
             var workspace = new Workspace { Name = workspaceName.Trim(), PlanId = plans.Value.DefaultPlan };
             db.Workspaces.Add(workspace);
             var owner = new User { DisplayName = ownerName.Trim(), UserName = email.Trim(), Email = email.Trim(), Role = WorkspaceRole.Owner, EmailConfirmed = true };
@@ -34,11 +35,6 @@ public sealed class SetupService(MailroomDb db, UserManager<User> users, IOption
             if (!created.Succeeded)
             {
                 throw AppProblem.Invalid("invalid_account", string.Join(" ", created.Errors.Select(e => e.Description)));
-            }
-            // Two setups racing: the loser sees the winner's user and gives up.
-            if (await db.Users.CountAsync(cancellationToken) > 1)
-            {
-                throw AppProblem.Conflict("setup_already_done", "This server is already set up. Sign in instead.");
             }
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);

@@ -29,7 +29,7 @@ public static class WorkspacesApi
     private static async Task<Results<Created<SetupResponse>, ProblemHttpResult>> SetupAsync(SetupRequest request, SetupService setup, MailroomDb db, CancellationToken ct)
     {
         var (workspace, owner) = await setup.RunAsync(request.WorkspaceName, request.OwnerName, request.Email, request.Password, ct);
-        var token = ApiTokens.Issue(db, owner.Id, "Created at setup");
+        var (_, token) = ApiTokens.Issue(db, owner.Id, "Created at setup");
         await db.SaveChangesAsync(ct);
         return TypedResults.Created("/api/workspace", new SetupResponse(workspace.Id, owner.Id, token));
     }

@@ -46,6 +46,15 @@ public sealed class MailroomServer : IAsyncDisposable
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
+    /// <summary>Variables for the server's environment (the test's own <c>ASPNETCORE_URLS</c> is never inherited).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>False: the server gets no <c>--urls</c> and must find <see cref="HttpPort"/> elsewhere (<c>ASPNETCORE_URLS</c>), as in a container.</summary>
+    public bool UrlsOnCommandLine { get; set; } = true;
+
+    /// <summary>The folder with appsettings.json; the test's own output (a copy of the app's) unless set.</summary>
+    public string ContentRoot { get; set; } = AppContext.BaseDirectory;
+
     public Database Database { get; }
     public string DataDirectory { get; }
     public int HttpPort { get; }
@@ -76,13 +85,20 @@ public sealed class MailroomServer : IAsyncDisposable
         };
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--contentRoot");
-        info.ArgumentList.Add(AppContext.BaseDirectory);
+        info.ArgumentList.Add(ContentRoot);
         foreach (var (key, value) in _settings)
         {
-            info.ArgumentList.Add($"--{key}={value}");
+            if (UrlsOnCommandLine || key != "urls")
+            {
+                info.ArgumentList.Add($"--{key}={value}");
+            }
         }
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
         _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
