@@ -200,6 +200,30 @@ public sealed class SenderVerifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrustedRelayWithoutAuthServId_SpfIsCheckedOnTheClientItsReceivedHeaderNames()
+    {
+        var verifier = Verifier(o => o.TrustedRelays = [new TrustedRelay { Networks = ["127.0.0.3"] }]);
+        Task<SenderVerdict> Relayed(string clientClause)
+        {
+            var message = Mail("olivia@acme.test");
+            // What the sender may have written itself sits below the relay's own header.
+            message.Headers.Insert(0, "Received", "from mail.acme.test (mail.acme.test [127.0.0.2]) by forged.example; Mon, 30 Nov 2026 10:00:00 +0000");
+            message.Headers.Insert(0, "Received", $"from {clientClause} by mx.acme.test (Postfix) with ESMTP id 4F1; Tue, 1 Dec 2026 10:00:00 +0000");
+            return verifier.VerifyAsync(message, From(Relay, "olivia@acme.test"), default);
+        }
+
+        var legitimate = await Relayed("mail.acme.test (mail.acme.test [127.0.0.2])");
+        var forged = await Relayed("evil.test (unknown [127.0.0.1])");
+        var fromElsewhere = await verifier.VerifyAsync(Mail("olivia@acme.test"), From(OtherHost, "olivia@acme.test"), default);
+
+        Assert.True(legitimate.FromAuthenticated);
+        Assert.Equal("pass", legitimate.Spf);
+        Assert.False(forged.FromAuthenticated);
+        Assert.Equal("fail", forged.Spf);
+        Assert.False(fromElsewhere.FromAuthenticated);
+    }
+
+    [Fact]
     public async Task InternalNetwork_CountsAsAuthenticated_WithoutAnyDns()
     {
         var verifier = Verifier(o => o.InternalNetworks = ["10.0.0.0/8"], dnsServer: $"127.0.0.1:{TestDns.FreeUdpPort()}");

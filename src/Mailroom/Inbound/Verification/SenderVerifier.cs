@@ -39,10 +39,29 @@ public sealed partial class SenderVerifier(CachingDnsResolver resolver, IOptions
             }
             foreach (var (networks, authServId) in _relays.Value)
             {
-                if (Networks.Contains(networks, client))
+                if (!Networks.Contains(networks, client))
+                {
+                    continue;
+                }
+                if (authServId.Length > 0)
                 {
                     return TrustedResults.Read(message, authServId, fromDomain);
                 }
+                // A relay that does not verify (Postfix without milters): check the sender ourselves,
+                // from the client the relay received it from, not from the relay's own address.
+                var (relayed, helo) = RelayedClient.Read(message);
+                if (relayed is null)
+                {
+                    return new SenderVerdict("none", [], "none", null, "none", null, null, fromDomain, false, SenderVerdict.TrustedRelay,
+                        $"trusted relay {client} wrote no Received header naming its client");
+                }
+                if (Networks.Contains(_internal.Value, relayed))
+                {
+                    return new SenderVerdict("none", [], "none", null, "none", null, null, fromDomain, fromDomain is not null,
+                        SenderVerdict.InternalNetwork, $"internal network {relayed} (via trusted relay {client})");
+                }
+                envelope = envelope with { ClientAddress = relayed, Helo = helo };
+                break;
             }
         }
 

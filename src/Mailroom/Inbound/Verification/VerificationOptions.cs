@@ -23,8 +23,9 @@ public sealed class VerificationOptions : IValidatableObject
     public int DnsCacheSize { get; set; } = 10_000;
 
     /// <summary>
-    /// Relays in front of Mailroom whose <c>Authentication-Results</c> header (RFC 8601) is believed
-    /// instead of our own checks: each with the networks it connects from and the authserv-id it stamps.
+    /// Relays in front of Mailroom, each with the networks it connects from. With an authserv-id, its
+    /// <c>Authentication-Results</c> header (RFC 8601) is believed instead of our own checks; without
+    /// one, our checks run on the client it names in its topmost <c>Received</c> header.
     /// </summary>
     public List<TrustedRelay> TrustedRelays { get; set; } = [];
 
@@ -47,9 +48,9 @@ public sealed class VerificationOptions : IValidatableObject
                 yield return new ValidationResult($"'{network}' is not an IP address or CIDR network.", [nameof(InternalNetworks)]);
             }
         }
-        if (TrustedRelays.Any(r => string.IsNullOrWhiteSpace(r.AuthServId) || r.Networks.Count == 0))
+        if (TrustedRelays.Any(r => r.Networks.Count == 0))
         {
-            yield return new ValidationResult("Each trusted relay needs its Networks and its AuthServId.", [nameof(TrustedRelays)]);
+            yield return new ValidationResult("Each trusted relay needs its Networks.", [nameof(TrustedRelays)]);
         }
         if (DnsQueryTimeout <= TimeSpan.Zero || MessageBudget <= TimeSpan.Zero || DnsCacheSize < 0)
         {
