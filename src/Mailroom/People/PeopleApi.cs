@@ -43,7 +43,9 @@ public static class PeopleApi
             return ProblemHandling.Problem(401, "invalid_credentials", "The email or password is wrong.");
         }
         var result = await signIn.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true);
-        if (result.IsLockedOut)
+        // Identity says "locked out" without looking at the password: only someone who knows it may
+        // learn that the account exists and is locked or deactivated; anyone else gets a wrong password.
+        if (result.IsLockedOut && await users.CheckPasswordAsync(user, request.Password ?? ""))
         {
             return user.IsDeactivated
                 ? ProblemHandling.Problem(423, "account_deactivated", "An admin deactivated this account.")
