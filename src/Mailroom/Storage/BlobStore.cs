@@ -23,11 +23,19 @@ public sealed partial class BlobStore : IDisposable
     private readonly string _root;
     private readonly int _rootFd = -1;
     private readonly Lock _syncLock = new();
+    private readonly Func<int, int> _fsync;
     private long _written;
     private long _synced;
 
     public BlobStore(IOptions<MailroomOptions> options)
+        : this(options, Fsync)
     {
+    }
+
+    /// <summary>With another <c>fsync(2)</c> for directories (tests make it fail).</summary>
+    internal BlobStore(IOptions<MailroomOptions> options, Func<int, int> fsync)
+    {
+        _fsync = fsync;
         _root = options.Value.FullBlobDirectory;
         Directory.CreateDirectory(_root);
         for (var i = 0; i < 256; i++)
@@ -42,6 +50,18 @@ public sealed partial class BlobStore : IDisposable
 
     /// <summary>Whether <see cref="Sync"/> can make unflushed writes durable in one call.</summary>
     public bool CanBatchSync => _rootFd >= 0;
+
+    /// <summary>Whether blobs put without flush wait for the next <see cref="Sync"/>.</summary>
+    internal bool HasUnsyncedWrites
+    {
+        get
+        {
+            lock (_syncLock)
+            {
+                return Interlocked.Read(ref _written) > _synced;
+            }
+        }
+    }
 
     public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
@@ -126,7 +146,7 @@ public sealed partial class BlobStore : IDisposable
     }
 
     /// <summary>Makes a rename durable: on POSIX the directory entry needs its own fsync.</summary>
-    private static void SyncDirectory(string directory)
+    private void SyncDirectory(string directory)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
@@ -139,7 +159,7 @@ public sealed partial class BlobStore : IDisposable
         }
         try
         {
-            _ = Fsync(fd);
+            _ = _fsync(fd);
         }
         finally
         {
