@@ -37,8 +37,8 @@ public class DuplicateMessageIdTests
         Assert.Equal("Sent twice", post.Title);
         var entries = await server.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound?take=10");
         Assert.Equal(2, entries.Count);
-        Assert.Single(entries, e => e.Status == "Posted");
-        var ignored = Assert.Single(entries, e => e.Status == "Ignored");
+        Assert.Single(entries, e => e.Status == "posted");
+        var ignored = Assert.Single(entries, e => e.Status == "ignored");
         Assert.StartsWith("Not posted again: an email with the same Message-ID", ignored.Outcome);
     }
 
@@ -72,7 +72,7 @@ public class DuplicateMessageIdTests
         var titles = (await first.Http.WholeFeedAsync(integration.GroupId)).Select(p => p.Title).Order().ToList();
         Assert.Equal(Enumerable.Range(0, emails).Select(i => $"both-{i:D2}"), titles);
         var entries = await first.Http.GetAsync<List<Api.InboundEntry>>($"/api/inbound?take={2 * emails}");
-        Assert.Equal(emails, entries.Count(e => e.Status == "Ignored" && e.Outcome!.StartsWith("Not posted again: an email with the same Message-ID", StringComparison.Ordinal)));
+        Assert.Equal(emails, entries.Count(e => e.Status == "ignored" && e.Outcome!.StartsWith("Not posted again: an email with the same Message-ID", StringComparison.Ordinal)));
         Assert.Empty(await first.Http.GetAsync<List<Api.InboundEntry>>("/api/inbound?status=failed"));
         blobs.Delete(recursive: true);
     }
