@@ -46,6 +46,13 @@ public class MessageIdMigrationTests
 
         await server.StartAsync(); // migrates up again
         Assert.Equal(2, (await server.Http.FeedAsync(integration.GroupId)).Count);
+        await using (var provider = Services(server))
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            // The first copy holds the Message-ID under the index; the later one was cleared.
+            var ids = await scope.ServiceProvider.GetRequiredService<MailroomDb>().Posts.OrderBy(p => p.Id).Select(p => p.EmailMessageId).ToListAsync();
+            Assert.Equal([email.MessageId, null], ids);
+        }
 
         await Smtp.SendAsync(server.SmtpPort, email);
         await server.Http.WaitUntilProcessedAsync();
