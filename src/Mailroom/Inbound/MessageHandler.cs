@@ -143,6 +143,7 @@ public sealed partial class MessageHandler(
                 GroupId = integration.GroupId,
                 IntegrationId = integration.Id,
                 InboundMessageId = message.Id,
+                EmailMessageId = message.MessageIdHeader is { Length: > 0 } ? message.MessageIdHeader : null,
                 Source = PostSource.Email,
                 Title = string.IsNullOrWhiteSpace(read.Subject) ? "(no subject)" : Cap(read.Subject.Trim(), 1000)!,
                 Body = read.Text,

@@ -30,6 +30,9 @@ public sealed class Post
     public Guid? InboundMessageId { get; set; }
     public Guid? IntegrationId { get; set; }
 
+    /// <summary>The email's Message-ID: with <see cref="IntegrationId"/> unique, so an email resent (or received by two servers at once) is posted once.</summary>
+    public string? EmailMessageId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     public List<PostAttachment> Attachments { get; set; } = [];
 }

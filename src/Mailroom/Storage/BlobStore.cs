@@ -16,18 +16,28 @@ namespace Mailroom.Storage;
 /// <see cref="Sync"/> once before committing the rows that refer to them: on Linux one
 /// <c>syncfs(2)</c> makes every blob written so far durable, instead of two fsyncs per blob.
 /// A blob whose name exists is verified (size and hash) before it is trusted, so a file left
-/// incomplete by a crash before its sync is rewritten, never reused.
+/// incomplete by a crash before its sync is rewritten, never reused; a whole one is synced (or
+/// counted for the next <see cref="Sync"/>) like a new one, since its writer may not have synced
+/// it yet. A failed fsync fails the put: the sender gets 451, nothing is acknowledged.
 /// </remarks>
 public sealed partial class BlobStore : IDisposable
 {
     private readonly string _root;
     private readonly int _rootFd = -1;
     private readonly Lock _syncLock = new();
+    private readonly Func<int, int> _fsync;
     private long _written;
     private long _synced;
 
     public BlobStore(IOptions<MailroomOptions> options)
+        : this(options, Fsync)
     {
+    }
+
+    /// <summary>With another <c>fsync(2)</c> for directories (tests make it fail).</summary>
+    internal BlobStore(IOptions<MailroomOptions> options, Func<int, int> fsync)
+    {
+        _fsync = fsync;
         _root = options.Value.FullBlobDirectory;
         Directory.CreateDirectory(_root);
         for (var i = 0; i < 256; i++)
@@ -42,6 +52,18 @@ public sealed partial class BlobStore : IDisposable
 
     /// <summary>Whether <see cref="Sync"/> can make unflushed writes durable in one call.</summary>
     public bool CanBatchSync => _rootFd >= 0;
+
+    /// <summary>Whether blobs put without flush wait for the next <see cref="Sync"/>.</summary>
+    internal bool HasUnsyncedWrites
+    {
+        get
+        {
+            lock (_syncLock)
+            {
+                return Interlocked.Read(ref _written) > _synced;
+            }
+        }
+    }
 
     public static string Hash(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
@@ -62,11 +84,22 @@ public sealed partial class BlobStore : IDisposable
         flush |= !CanBatchSync;
         var hash = Hash(content.Span);
         var final = PathOf(hash);
+        var dir = Path.GetDirectoryName(final)!;
         if (await HoldsAsync(final, hash, content.Length, cancellationToken))
         {
+            // Its writer (an earlier process, another server, a session still before its
+            // commit) may not have synced it yet: the bytes can be in the page cache only.
+            if (flush)
+            {
+                SyncFile(final);
+                SyncDirectory(dir);
+            }
+            else
+            {
+                Interlocked.Increment(ref _written);
+            }
             return hash;
         }
-        var dir = Path.GetDirectoryName(final)!;
         var temp = Path.Combine(dir, $".{hash}.{Guid.NewGuid():N}.tmp");
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
         {
@@ -178,7 +211,8 @@ public sealed partial class BlobStore : IDisposable
     }
 
     /// <summary>Makes a rename durable: on POSIX the directory entry needs its own fsync.</summary>
-    private static void SyncDirectory(string directory)
+    /// <exception cref="IOException">The directory could not be synced: the blob may not be durable, so nothing may be acknowledged.</exception>
+    private void SyncDirectory(string directory)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
@@ -187,16 +221,25 @@ public sealed partial class BlobStore : IDisposable
         var fd = Open(directory, 0 /* O_RDONLY */);
         if (fd < 0)
         {
-            return;
+            throw new IOException($"Could not open {directory} to fsync it (errno {Marshal.GetLastPInvokeError()}); the blob may not be durable.");
         }
         try
         {
-            _ = Fsync(fd);
+            if (_fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of {directory} failed with errno {Marshal.GetLastPInvokeError()}; the blob may not be durable.");
+            }
         }
         finally
         {
             _ = Close(fd);
         }
+    }
+
+    private static void SyncFile(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 1, FileOptions.None);
+        file.Flush(flushToDisk: true);
     }
 
     public void Dispose()

@@ -76,10 +76,13 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.Property(x => x.Title).HasMaxLength(1000);
             e.Property(x => x.AuthorEmail).HasMaxLength(320);
             e.Property(x => x.AuthorName).HasMaxLength(320);
+            e.Property(x => x.EmailMessageId).HasMaxLength(1000);
             e.HasOne<Group>().WithMany().HasForeignKey(x => x.GroupId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.GroupId, x.CreatedAt });
             // The guard against posting one email twice, whatever crashes in between.
             e.HasIndex(x => new { x.InboundMessageId, x.IntegrationId }).IsUnique();
+            // ... and against posting two copies of one email (same Message-ID) to one integration.
+            e.HasIndex(x => new { x.IntegrationId, x.EmailMessageId }).IsUnique();
             e.HasMany(x => x.Attachments).WithOne().HasForeignKey(x => x.PostId).OnDelete(DeleteBehavior.Cascade);
         });
         builder.Entity<PostAttachment>(e =>

@@ -60,6 +60,8 @@ public sealed class MailroomServer : IAsyncDisposable
     public int HttpPort { get; }
     public int SmtpPort { get; }
     public HttpClient Http { get; }
+    /// <summary>The settings it runs with (data directory, database provider and connection string...).</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
     public string MailDomain => _settings.GetValueOrDefault("Mailroom:MailDomain", "mailroom.localhost");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 

@@ -425,6 +425,10 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EmailMessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<Guid>("GroupId")
                         .HasColumnType("uuid");
 
@@ -453,6 +457,9 @@ namespace Mailroom.Migrations.Postgres
                     b.HasIndex("GroupId", "CreatedAt");
 
                     b.HasIndex("InboundMessageId", "IntegrationId")
+                        .IsUnique();
+
+                    b.HasIndex("IntegrationId", "EmailMessageId")
                         .IsUnique();
 
                     b.ToTable("Posts");

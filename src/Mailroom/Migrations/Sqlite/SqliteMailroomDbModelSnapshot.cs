@@ -419,6 +419,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EmailMessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("GroupId")
                         .HasColumnType("TEXT");
 
@@ -447,6 +451,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasIndex("GroupId", "CreatedAt");
 
                     b.HasIndex("InboundMessageId", "IntegrationId")
+                        .IsUnique();
+
+                    b.HasIndex("IntegrationId", "EmailMessageId")
                         .IsUnique();
 
                     b.ToTable("Posts");
