@@ -7,7 +7,7 @@ public static class InboundFeature
     /// <summary>The mail listener, durable intake and the processor that makes posts.</summary>
     public static IServiceCollection AddInbound(this IServiceCollection services)
     {
-        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateOnStart();
+        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMailroomSmtp();
         services.AddSingleton<ISmtpMessageSink, IntakeSink>();
         services.AddSingleton<ProcessorSignal>();

@@ -56,4 +56,10 @@ public sealed record ReadMessage
     public IReadOnlyList<string> References { get; init; } = [];
     public DateTimeOffset? Date { get; init; }
     public IReadOnlyList<ReadAttachment> Attachments { get; init; } = [];
+
+    /// <summary>
+    /// What reading left out or simplified because a limit was reached (too many parts, HTML too
+    /// large to show as HTML, text cut), one sentence each, for the post's notes.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }
