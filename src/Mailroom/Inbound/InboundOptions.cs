@@ -74,4 +74,8 @@ public sealed class InboundOptions
     /// <summary>Characters of text kept from each text part of a message; the rest is cut, with a note (the original email keeps it all).</summary>
     [Range(1, int.MaxValue)]
     public int MaxTextLength { get; set; } = 1_000_000;
+
+    /// <summary>Bytes of header block read; a message with a larger one is kept unread as malformed.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxHeaderSize { get; set; } = 1024 * 1024;
 }

@@ -70,10 +70,18 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             return Malformed("empty: no header block and no content");
         }
 
+        var scan = MimeScan.Of(raw, start, _limits, cancellationToken);
+        if (scan.HeaderSize > _limits.MaxHeaderSize)
+        {
+            return Malformed($"its header block is larger than {ByteSize.Format(_limits.MaxHeaderSize)}; not read, the original is kept");
+        }
+
         MimeMessage message;
         try
         {
-            message = MimeMessage.Load(ParserOptions.Default, new MimeKit.IO.BoundStream(raw, start, -1, leaveOpen: true), persistent: true, cancellationToken);
+            // Cut before the boundary past MaxParts: MimeKit would build every part of a message
+            // of 200,000 parts before anything could count them.
+            message = MimeMessage.Load(ParserOptions.Default, new MimeKit.IO.BoundStream(raw, start, scan.CutAt ?? -1, leaveOpen: true), persistent: true, cancellationToken);
         }
         catch (FormatException ex)
         {
@@ -90,6 +98,10 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         var body = new BodyCollector(_limits, cancellationToken);
         body.Visit(message.Body);
         var attachments = CollectAttachments(message, notes, cancellationToken);
+        if (scan.CutAt is not null)
+        {
+            notes.Add($"This email has more than {_limits.MaxParts:N0} parts: everything after part {_limits.MaxParts:N0} was left out (the original email has all of it).");
+        }
         var sanitizedHtml = body.Html is null ? null : SafeSanitize(body.Html, notes, cancellationToken);
         var text = body.Text();
         if (body.TextCut)

@@ -10,10 +10,11 @@ namespace Mailroom.Inbound;
 /// <param name="MaxHtmlTags">Tags in an HTML body parsed as HTML: AngleSharp's serialiser costs the square of an element's children.</param>
 /// <param name="MaxHtmlNesting">Nesting depth of HTML parsed as HTML: HTML5 tree building costs the square of the depth.</param>
 /// <param name="MaxTextLength">Characters of text kept from each text part; the rest stays in the original email.</param>
-public sealed record ReadLimits(int MaxParts, int MaxHtmlSize, int MaxHtmlTags, int MaxHtmlNesting, int MaxTextLength)
+/// <param name="MaxHeaderSize">Bytes of the header block read: MimeKit grows its header buffer in steps, which costs the square of one long header.</param>
+public sealed record ReadLimits(int MaxParts, int MaxHtmlSize, int MaxHtmlTags, int MaxHtmlNesting, int MaxTextLength, int MaxHeaderSize)
 {
     public static ReadLimits Default { get; } = From(new InboundOptions());
 
     public static ReadLimits From(InboundOptions options) =>
-        new(options.MaxParts, options.MaxHtmlSize, options.MaxHtmlTags, options.MaxHtmlNesting, options.MaxTextLength);
+        new(options.MaxParts, options.MaxHtmlSize, options.MaxHtmlTags, options.MaxHtmlNesting, options.MaxTextLength, options.MaxHeaderSize);
 }
