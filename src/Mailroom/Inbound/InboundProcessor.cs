@@ -202,7 +202,7 @@ public sealed partial class InboundProcessor(
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
     private Task QuarantineOverBudgetAsync(Guid id, CancellationToken cancellationToken) =>
-        QuarantineAsync(id, $"took longer than {Describe(options.Value.ProcessingBudget)} to process", cancellationToken);
+        QuarantineAsync(id, $"it took longer than {Describe(options.Value.ProcessingBudget)} to process", cancellationToken);
 
     /// <summary>
     /// Marks a message failed for good (until an admin retries it), with why, in a context of its
@@ -217,7 +217,7 @@ public sealed partial class InboundProcessor(
         {
             await db.InboundMessages.Where(m => m.Id == id && m.Status == InboundStatus.Pending).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, InboundStatus.Failed)
-                .SetProperty(m => m.Outcome, $"Quarantined: it {reason}; kept, an admin can retry it.")
+                .SetProperty(m => m.Outcome, $"Quarantined: {reason}; kept, an admin can retry it.")
                 .SetProperty(m => m.ProcessedAt, clock.GetUtcNow())
                 .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }
@@ -292,7 +292,7 @@ public sealed partial class InboundProcessor(
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A batch of {Count} messages failed; processing them one by one")]
     private partial void LogBatchFailed(Exception exception, int count);
 
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Message {MessageId} was quarantined: it {Reason}")]
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Message {MessageId} was quarantined: {Reason}")]
     private partial void LogQuarantined(Guid messageId, string reason);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Message {MessageId} failed on attempt {Attempt}")]
