@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using MimeKit;
@@ -200,11 +201,19 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     private static long HeaderStart(Stream stream)
     {
         // Blank lines and an envelope line are short: the first 64 KB hold them, or it is no mail.
-        var head = new byte[(int)Math.Min(stream.Length, 64 * 1024)];
-        stream.Position = 0;
-        stream.ReadExactly(head);
-        var start = HeaderStart(head);
-        return start >= head.Length && head.Length < stream.Length ? stream.Length : start;
+        var length = (int)Math.Min(stream.Length, 64 * 1024);
+        var head = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            stream.Position = 0;
+            stream.ReadExactly(head, 0, length);
+            var start = HeaderStart(head.AsSpan(0, length));
+            return start >= length && length < stream.Length ? stream.Length : start;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
     }
 
     private static int HeaderStart(ReadOnlySpan<byte> raw)

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Mailroom.Inbound;
 
 /// <summary>
@@ -12,7 +14,20 @@ internal readonly record struct MimeScan(long HeaderSize, long? CutAt)
     {
         // Each part has an opening boundary line; nested multiparts and closing lines add more.
         var maxBoundaries = (long)limits.MaxParts * 2 + 2;
-        var buffer = new byte[64 * 1024];
+        // Pooled: small messages are read by the thousand per second.
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            return Scan(stream, start, limits, maxBoundaries, buffer, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static MimeScan Scan(Stream stream, long start, ReadLimits limits, long maxBoundaries, byte[] buffer, CancellationToken cancellationToken)
+    {
         stream.Position = start;
         long position = start;
         long lineStart = start;
