@@ -28,8 +28,14 @@ internal static class HtmlQuotes
     private static readonly string[] SeparatorHeaders =
         ["From:", "From :", "De :", "De:", "Von:", "Van:", "Da:", "Från:", "Fra:", "Od:", "От:", "发件人:", "发件人："];
 
+    /// <summary>
+    /// More quote containers than any reply has (each one is looked at with everything after it):
+    /// a mail with more is left whole for the text rules.
+    /// </summary>
+    private const int MaxContainers = 100;
+
     /// <summary>The HTML with quotes and signatures taken out, and the removed parts.</summary>
-    public static (string Visible, string Removed) Remove(string html)
+    public static (string Visible, string Removed) Remove(string html, CancellationToken cancellationToken = default)
     {
         if (HtmlText.IsTooDeep(html))
         {
@@ -44,13 +50,19 @@ internal static class HtmlQuotes
         }
 
         var removed = new List<string>();
+        var quotes = body.QuerySelectorAll(QuoteSelectors);
+        var signatures = body.QuerySelectorAll(SignatureSelectors);
+        if (quotes.Length + signatures.Length > MaxContainers)
+        {
+            return (html, "");
+        }
 
         foreach (var separator in body.QuerySelectorAll(SeparatorSelectors).Where(IsSeparator).Take(1).ToList())
         {
             removed.Add(RemoveFrom(separator, body));
         }
 
-        foreach (var signature in body.QuerySelectorAll(SignatureSelectors).ToList())
+        foreach (var signature in signatures.ToList())
         {
             removed.Add(signature.OuterHtml);
             signature.Remove();
@@ -58,8 +70,9 @@ internal static class HtmlQuotes
 
         // Last first, so a trailing quote that is removed no longer counts as text after an
         // earlier one (Thunderbird's cite prefix followed by its blockquote).
-        foreach (var quote in body.QuerySelectorAll(QuoteSelectors).Reverse().ToList())
+        foreach (var quote in quotes.Reverse().ToList())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (quote.ParentElement is not null && !HasTextAfter(quote, body))
             {
                 removed.Insert(0, quote.OuterHtml);
@@ -90,7 +103,9 @@ internal static class HtmlQuotes
         INode node = start;
         while (node != root && node.Parent is { } parent)
         {
-            while (node.NextSibling is { } next)
+            var siblings = parent.ChildNodes;
+            var following = siblings.Skip(siblings.Index(node) + 1).ToList();
+            foreach (var next in following)
             {
                 removed.Add(next is IElement element ? element.OuterHtml : next.TextContent);
                 next.RemoveFromParent();
@@ -108,9 +123,13 @@ internal static class HtmlQuotes
         INode node = element;
         while (node != root && node.Parent is { } parent)
         {
-            for (var next = node.NextSibling; next is not null; next = next.NextSibling)
+            // By index: AngleSharp finds a node's next sibling by searching its parent's children,
+            // so walking siblings one NextSibling at a time costs the square of their number.
+            var siblings = parent.ChildNodes;
+            var index = siblings.Index(node);
+            for (var i = index + 1; i < siblings.Length; i++)
             {
-                if (!string.IsNullOrWhiteSpace(next.TextContent))
+                if (!string.IsNullOrWhiteSpace(siblings[i].TextContent))
                 {
                     return true;
                 }

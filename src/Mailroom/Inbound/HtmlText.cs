@@ -18,12 +18,6 @@ namespace Mailroom.Inbound;
 /// </remarks>
 internal static partial class HtmlText
 {
-    /// <summary>
-    /// Deeper than any real mail nests (newsletters reach a few dozen levels of tables), far
-    /// below where HTML5 tree building, which is quadratic in nesting depth, costs seconds.
-    /// </summary>
-    internal const int MaxNesting = 512;
-
     // Elements that never nest: void elements, and those an HTML5 parser closes implicitly
     // when a sibling opens, so sloppy mail full of unclosed <p> or <td> is not taken for deep.
     private static readonly HashSet<string> NonNesting =
@@ -51,9 +45,12 @@ internal static partial class HtmlText
             "form", "fieldset", "center", "caption", "details", "summary",
         };
 
-    public static string ToPlainText(string html)
+    public static string ToPlainText(string html, CancellationToken cancellationToken = default) =>
+        ToPlainText(html, ReadLimits.Default, cancellationToken);
+
+    public static string ToPlainText(string html, ReadLimits limits, CancellationToken cancellationToken = default)
     {
-        if (IsTooDeep(html))
+        if (TextOnlyReason(html, limits) is not null)
         {
             return StripTags(html);
         }
@@ -67,9 +64,18 @@ internal static partial class HtmlText
 
         var output = new Output();
         var stack = new Stack<Frame>();
+        // Numbers of ordered-list items by list: asking each item for its index among its
+        // siblings costs the square of a long list.
+        var listNumbers = new Dictionary<INode, int>(ReferenceEqualityComparer.Instance);
+        var visited = 0;
         PushChildren(stack, root);
         while (stack.Count > 0)
         {
+            if ((++visited & 0x3FF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var frame = stack.Pop();
             if (frame.Exiting)
             {
@@ -83,7 +89,7 @@ internal static partial class HtmlText
                     output.Text(text.Data);
                     break;
                 case IElement element when !Skipped.Contains(element.LocalName):
-                    Enter(element, output);
+                    Enter(element, output, listNumbers);
                     stack.Push(new Frame(element, Exiting: true, output.Length));
                     PushChildren(stack, element);
                     break;
@@ -93,15 +99,28 @@ internal static partial class HtmlText
         return output.ToString();
     }
 
+    /// <summary>True when the HTML is shown as text only; see <see cref="TextOnlyReason"/>.</summary>
+    public static bool IsTooDeep(string html) => TextOnlyReason(html, ReadLimits.Default) is not null;
+
     /// <summary>
-    /// True when start tags nest deeper than <see cref="MaxNesting"/>: such HTML is an attack
-    /// on the parser (half a megabyte of nested divs costs AngleSharp and the sanitiser many
-    /// seconds), so it is neither parsed nor shown as HTML. A linear scan, no parsing.
+    /// Why this HTML is not parsed as HTML, or null when it may be: larger than
+    /// <see cref="ReadLimits.MaxHtmlSize"/>, more tags than <see cref="ReadLimits.MaxHtmlTags"/>
+    /// (AngleSharp serialises an element in time that grows with the square of its children), or
+    /// start tags nested deeper than <see cref="ReadLimits.MaxHtmlNesting"/> (HTML5 tree building
+    /// is quadratic in depth). Such HTML is an attack or a document, not a mail to lay out.
+    /// One linear scan, no parsing: each search for a tag's end resumes where the last one ended.
     /// </summary>
-    public static bool IsTooDeep(string html)
+    public static string? TextOnlyReason(string html, ReadLimits limits)
     {
+        if (html.Length > limits.MaxHtmlSize)
+        {
+            return $"its HTML is larger than {ByteSize.Format(limits.MaxHtmlSize)}";
+        }
+
         var depth = 0;
+        var tags = 0;
         var i = 0;
+        var nextClose = -1; // the first '>' at or after the current position, once searched
         while ((i = html.IndexOf('<', i)) >= 0 && i + 1 < html.Length)
         {
             if (string.CompareOrdinal(html, i, "<!--", 0, 4) == 0)
@@ -119,11 +138,28 @@ internal static partial class HtmlText
                 nameEnd++;
             }
 
-            var tagEnd = html.IndexOf('>', nameEnd);
-            if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart]) || tagEnd < 0)
+            if (nextClose < nameEnd && nextClose != int.MaxValue)
+            {
+                nextClose = html.IndexOf('>', nameEnd);
+                nextClose = nextClose < 0 ? int.MaxValue : nextClose;
+            }
+
+            if (nextClose == int.MaxValue)
+            {
+                // No '>' anywhere after: no further tag can end.
+                break;
+            }
+
+            var tagEnd = nextClose;
+            if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart]))
             {
                 i++;
                 continue;
+            }
+
+            if (++tags > limits.MaxHtmlTags)
+            {
+                return $"its HTML has more than {limits.MaxHtmlTags:N0} tags";
             }
 
             if (!NonNesting.Contains(html[nameStart..nameEnd]))
@@ -132,28 +168,51 @@ internal static partial class HtmlText
                 {
                     depth = Math.Max(0, depth - 1);
                 }
-                else if (html[tagEnd - 1] != '/' && ++depth > MaxNesting)
+                else if (html[tagEnd - 1] != '/' && ++depth > limits.MaxHtmlNesting)
                 {
-                    return true;
+                    return $"its HTML nests deeper than {limits.MaxHtmlNesting} levels";
                 }
             }
 
             i = tagEnd + 1;
         }
 
-        return false;
+        return null;
     }
 
-    /// <summary>The words of HTML that is not parsed: tags dropped, entities decoded, one line per original line.</summary>
-    private static string StripTags(string html)
+    /// <summary>
+    /// The words of HTML that is not parsed: tags dropped, entities decoded, one line per original
+    /// line. Linear: a '&lt;' with no '&gt;' after it is kept as text, never searched for again.
+    /// </summary>
+    internal static string StripTags(string html)
     {
-        var text = WebUtility.HtmlDecode(Tag().Replace(html, " "));
+        var builder = new StringBuilder(html.Length);
+        var i = 0;
+        while (i < html.Length)
+        {
+            var open = html.IndexOf('<', i);
+            if (open < 0)
+            {
+                builder.Append(html, i, html.Length - i);
+                break;
+            }
+
+            builder.Append(html, i, open - i);
+            var close = html.IndexOf('>', open + 1);
+            if (close < 0)
+            {
+                builder.Append(html, open, html.Length - open);
+                break;
+            }
+
+            builder.Append(' ');
+            i = close + 1;
+        }
+
+        var text = WebUtility.HtmlDecode(builder.ToString());
         var lines = text.Split('\n').Select(line => Spaces().Replace(line, " ").Trim()).Where(line => line.Length > 0);
         return string.Join('\n', lines);
     }
-
-    [GeneratedRegex("<[^>]*>")]
-    private static partial Regex Tag();
 
     [GeneratedRegex(@"[ \t\r\f\v\u00a0]+")]
     private static partial Regex Spaces();
@@ -166,7 +225,7 @@ internal static partial class HtmlText
         }
     }
 
-    private static void Enter(IElement element, Output output)
+    private static void Enter(IElement element, Output output, Dictionary<INode, int> listNumbers)
     {
         var name = element.LocalName;
         if (Paragraphs.Contains(name))
@@ -184,9 +243,17 @@ internal static partial class HtmlText
                 output.NewLine();
                 break;
             case "li":
-                output.Text(element.ParentElement?.LocalName == "ol"
-                    ? $"{element.ParentElement.Children.Index(element) + 1}. "
-                    : "- ", preserve: true);
+                if (element.ParentElement is { LocalName: "ol" } list)
+                {
+                    var number = listNumbers.GetValueOrDefault(list) + 1;
+                    listNumbers[list] = number;
+                    output.Text($"{number}. ", preserve: true);
+                }
+                else
+                {
+                    output.Text("- ", preserve: true);
+                }
+
                 break;
             case "blockquote":
                 output.QuoteDepth++;

@@ -10,7 +10,7 @@ public static class InboundFeature
     /// <summary>The mail listener, durable intake and the processor that makes posts.</summary>
     public static IServiceCollection AddInbound(this IServiceCollection services)
     {
-        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateOnStart();
+        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMailroomSmtp();
         // Large bodies are spooled beside the blobs: the same file system, so a spooled message is renamed into the store, not copied.
         services.AddOptions<SmtpServerOptions>().PostConfigure<IOptions<MailroomOptions>>((smtp, mailroom) =>

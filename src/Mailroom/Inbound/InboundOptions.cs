@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Mailroom.Inbound;
 
 /// <summary>Options of inbound processing, bound from <c>Mailroom:Inbound</c>.</summary>
@@ -39,6 +41,41 @@ public sealed class InboundOptions
     /// </summary>
     public TimeSpan MaxStepAside { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Attempts before a message that keeps failing is marked failed.</summary>
+    /// <summary>
+    /// Attempts before a message that keeps failing, or that the server stopped while processing
+    /// (a crash, a kill), is quarantined: marked failed, kept, and never claimed again by itself.
+    /// </summary>
+    [Range(1, 1000)]
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// The longest one message may take to process; a message that takes longer is stopped and
+    /// quarantined, so the emails behind it are not held up.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan ProcessingBudget { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>MIME parts read from one message; further parts are left out with a note.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxParts { get; set; } = 1000;
+
+    /// <summary>Characters of HTML shown as HTML (sanitised); a larger HTML body is shown as text, with a note.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxHtmlSize { get; set; } = 2 * 1024 * 1024;
+
+    /// <summary>Tags of HTML shown as HTML; HTML with more is shown as text, with a note.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxHtmlTags { get; set; } = 20_000;
+
+    /// <summary>Nesting depth of HTML shown as HTML; deeper HTML is shown as text, with a note.</summary>
+    [Range(1, 100_000)]
+    public int MaxHtmlNesting { get; set; } = 512;
+
+    /// <summary>Characters of text kept from each text part of a message; the rest is cut, with a note (the original email keeps it all).</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxTextLength { get; set; } = 1_000_000;
+
+    /// <summary>Bytes of header block read; a message with a larger one is kept unread as malformed.</summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxHeaderSize { get; set; } = 1024 * 1024;
 }

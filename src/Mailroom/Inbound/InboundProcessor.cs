@@ -101,11 +101,14 @@ public sealed partial class InboundProcessor(
         }
         var loaded = await db.InboundMessages.Where(m => candidates.Contains(m.Id)).ToListAsync(cancellationToken);
         var claimed = new List<InboundMessage>(loaded.Count);
+        var crashed = new List<InboundMessage>();
         foreach (var m in loaded.OrderBy(m => m.Id))
         {
             if (m.LeaseOwner == _owner && m.LeaseUntil == leaseUntil && m.Status == InboundStatus.Pending)
             {
-                claimed.Add(m);
+                // Attempts counts claims, so a claim that never reached an outcome (the server
+                // crashed or was killed while processing it) is counted too.
+                (m.Attempts > o.MaxAttempts ? crashed : claimed).Add(m);
             }
             else
             {
@@ -113,9 +116,14 @@ public sealed partial class InboundProcessor(
                 db.Entry(m).State = EntityState.Detached;
             }
         }
+        foreach (var m in crashed)
+        {
+            await QuarantineAsync(m.Id, $"the server stopped while processing it {m.Attempts - 1} times", cancellationToken);
+            db.Entry(m).State = EntityState.Detached;
+        }
         if (claimed.Count == 0)
         {
-            return 0;
+            return crashed.Count;
         }
 
         var handler = scope.ServiceProvider.GetRequiredService<MessageHandler>();
@@ -126,7 +134,10 @@ public sealed partial class InboundProcessor(
                 // A burst that starts mid-batch gets the machine within one message, not one batch
                 // (a batch of 32 is some 30 ms of CPU); the claims last far longer than a step aside.
                 await StepAsideWhileBusyAsync(cancellationToken);
-                await handler.HandleAsync(db, message, cancellationToken);
+                if (!await WithinBudgetAsync(ct => handler.HandleAsync(db, message, ct), cancellationToken))
+                {
+                    throw new OverBudgetException(message.Id);
+                }
             }
             blobs.Sync();
             using (await gate.EnterAsync(cancellationToken))
@@ -136,15 +147,89 @@ public sealed partial class InboundProcessor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // One bad message must not hold the batch hostage: retry them one by one.
-            LogBatchFailed(ex, claimed.Count);
-            db.ChangeTracker.Clear();
+            // One bad message must not hold the batch hostage: retry them one by one. A message
+            // over its budget is quarantined first, and its context (which a runaway reading may
+            // still hold) is never used again: each message then gets a scope of its own.
+            if (ex is OverBudgetException over)
+            {
+                await QuarantineOverBudgetAsync(over.MessageId, cancellationToken);
+            }
+            else
+            {
+                LogBatchFailed(ex, claimed.Count);
+                db.ChangeTracker.Clear();
+            }
             foreach (var id in claimed.Select(m => m.Id))
             {
                 await HandleAloneAsync(id, cancellationToken);
             }
         }
-        return claimed.Count;
+        return claimed.Count + crashed.Count;
+    }
+
+    /// <summary>
+    /// Runs one message's handling within <see cref="InboundOptions.ProcessingBudget"/>; false when
+    /// it took longer. The reading loops check the token, so a slow message normally stops by
+    /// itself soon after its budget; the wait is a backstop for a step that never checks (inside
+    /// a library). Such a runaway thread cannot be killed in .NET: it is abandoned, runs on until
+    /// that step returns, and then fails at its next check or on its disposed context, with
+    /// nothing of its work saved. A few seconds of grace let cooperative stops finish cleanly.
+    /// </summary>
+    private async Task<bool> WithinBudgetAsync(Func<CancellationToken, Task> handle, CancellationToken stoppingToken)
+    {
+        var budget = options.Value.ProcessingBudget;
+        using var over = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        over.CancelAfter(budget);
+        // On the thread pool, so that reading, which is synchronous CPU work, cannot keep this
+        // wait from noticing the budget.
+        var work = Task.Run(() => handle(over.Token), CancellationToken.None);
+        try
+        {
+            await work.WaitAsync(budget + Grace, clock, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException) when (over.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (TimeoutException)
+        {
+            _ = work.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return false;
+        }
+    }
+
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
+    private Task QuarantineOverBudgetAsync(Guid id, CancellationToken cancellationToken) =>
+        QuarantineAsync(id, $"it took longer than {Describe(options.Value.ProcessingBudget)} to process", cancellationToken);
+
+    /// <summary>
+    /// Marks a message failed for good (until an admin retries it), with why, in a context of its
+    /// own: claims only take pending messages, so it is never claimed again by itself.
+    /// </summary>
+    private async Task QuarantineAsync(Guid id, string reason, CancellationToken cancellationToken)
+    {
+        LogQuarantined(id, reason);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.InboundMessages.Where(m => m.Id == id && m.Status == InboundStatus.Pending).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, InboundStatus.Failed)
+                .SetProperty(m => m.Outcome, $"Quarantined: {reason}; kept, an admin can retry it.")
+                .SetProperty(m => m.ProcessedAt, clock.GetUtcNow())
+                .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+    }
+
+    private static string Describe(TimeSpan budget) =>
+        budget.TotalSeconds >= 1 ? $"{budget.TotalSeconds:0.#} s" : $"{budget.TotalMilliseconds:0} ms";
+
+    /// <summary>The handling of one message went over its budget; the batch is redone without it.</summary>
+    private sealed class OverBudgetException(Guid messageId) : Exception($"Message {messageId} went over its processing budget.")
+    {
+        public Guid MessageId { get; } = messageId;
     }
 
     private async Task HandleAloneAsync(Guid id, CancellationToken cancellationToken)
@@ -158,7 +243,12 @@ public sealed partial class InboundProcessor(
         }
         try
         {
-            await scope.ServiceProvider.GetRequiredService<MessageHandler>().HandleAsync(db, message, cancellationToken);
+            var handler = scope.ServiceProvider.GetRequiredService<MessageHandler>();
+            if (!await WithinBudgetAsync(ct => handler.HandleAsync(db, message, ct), cancellationToken))
+            {
+                await QuarantineOverBudgetAsync(id, cancellationToken);
+                return;
+            }
             blobs.Sync();
             using (await gate.EnterAsync(cancellationToken))
             {
@@ -170,9 +260,12 @@ public sealed partial class InboundProcessor(
             LogMessageFailed(ex, id, message.Attempts);
             db.ChangeTracker.Clear();
             var giveUp = message.Attempts >= options.Value.MaxAttempts;
+            var outcome = giveUp
+                ? $"Quarantined: processing failed {message.Attempts} times ({ex.GetType().Name}: {Shorten(ex.Message)}); kept, an admin can retry it."
+                : "Processing failed, will retry: " + ex.GetType().Name + ": " + Shorten(ex.Message);
             await db.InboundMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Status, giveUp ? InboundStatus.Failed : InboundStatus.Pending)
-                .SetProperty(m => m.Outcome, (giveUp ? "Processing failed; kept for inspection: " : "Processing failed, will retry: ") + ex.GetType().Name + ": " + Shorten(ex.Message))
+                .SetProperty(m => m.Outcome, outcome)
                 .SetProperty(m => m.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
         }
     }
@@ -198,6 +291,9 @@ public sealed partial class InboundProcessor(
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A batch of {Count} messages failed; processing them one by one")]
     private partial void LogBatchFailed(Exception exception, int count);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Message {MessageId} was quarantined: {Reason}")]
+    private partial void LogQuarantined(Guid messageId, string reason);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Message {MessageId} failed on attempt {Attempt}")]
     private partial void LogMessageFailed(Exception exception, Guid messageId, int attempt);

@@ -18,19 +18,30 @@ public sealed partial class MessageHandler(
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
-        byte[] raw;
+        Stream raw;
         if (message.Raw is { } inline)
         {
             // From now on the blob store keeps the original; synced before this outcome commits.
-            raw = inline;
+            raw = new MemoryStream(inline, writable: false);
             message.BlobHash = await blobs.PutAsync(inline, flush: false, cancellationToken);
             message.Raw = null;
         }
         else
         {
-            raw = await blobs.ReadAllAsync(message.BlobHash, cancellationToken);
+            // Parsed from the file in MimeKit's persistent mode: a 40 MB email costs its headers
+            // and its capped text in memory, and its attachments are copied file to file.
+            raw = blobs.OpenRead(message.BlobHash);
         }
-        var read = new MessageReader(options.Value.MaxAttachmentSize).Read(raw);
+        await using (raw)
+        {
+            await HandleAsync(db, message, raw, cancellationToken);
+        }
+    }
+
+    private async Task HandleAsync(MailroomDb db, InboundMessage message, Stream raw, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var read = new MessageReader(o.MaxAttachmentSize, limits: ReadLimits.From(o)).Read(raw, cancellationToken);
         message.Kind = read.Kind;
         message.FromAddress = Cap(read.FromAddress, 512);
         message.Subject = Cap(read.Subject, 1000);
@@ -58,7 +69,7 @@ public sealed partial class MessageHandler(
             return;
         }
 
-        var verdict = await VerifyAsync(raw, message, cancellationToken);
+        var verdict = await VerifyAsync(read, message, cancellationToken);
         message.FromAuthenticated = verdict.FromAuthenticated;
         message.Authentication = Cap(verdict.Summary, 1000);
         var verified = verdict.FromAuthenticated;
@@ -127,13 +138,20 @@ public sealed partial class MessageHandler(
         }
 
         var kept = new List<(ReadAttachment Attachment, string Hash)>();
-        foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Content is not null))
+        foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Open is not null))
         {
-            kept.Add((attachment, await blobs.PutAsync(attachment.Content!, flush: false, cancellationToken)));
+            // One at a time, streamed: never every attachment of a large email in memory at once.
+            await using var content = attachment.Open!();
+            kept.Add((attachment, await blobs.PutAsync(content, flush: false, cancellationToken)));
         }
-        var notes = read.Attachments.Where(a => !a.Kept)
+        var attachmentNotes = read.Attachments.Where(a => !a.Kept)
             .Select(a => $"The attachment \"{a.FileName}\" was left out: {a.LeftOutReason}.")
             .ToList();
+        var notes = read.Notes.Concat(attachmentNotes.Take(MaxAttachmentNotes)).ToList();
+        if (attachmentNotes.Count > MaxAttachmentNotes)
+        {
+            notes.Add($"{attachmentNotes.Count - MaxAttachmentNotes:N0} more attachments were left out.");
+        }
 
         var posted = 0;
         foreach (var integration in active.Where(i => !done.Contains(i.Id)))
@@ -174,7 +192,7 @@ public sealed partial class MessageHandler(
             db.Posts.Add(post);
             posted++;
         }
-        var leftOut = notes.Count > 0 ? $" {notes.Count} attachment(s) left out." : "";
+        var leftOut = attachmentNotes.Count > 0 ? $" {attachmentNotes.Count} attachment(s) left out." : "";
         if (active.Count > 0)
         {
             outcomes.Insert(0, $"Posted to {active.Count} group(s) with {kept.Count} attachment(s).{leftOut}");
@@ -186,9 +204,13 @@ public sealed partial class MessageHandler(
             made += created ? 1 : 0;
             outcomes.Add(outcome);
         }
-        if (taskTargets.Count > 0 && notes.Count > 0)
+        if (taskTargets.Count > 0 && attachmentNotes.Count > 0)
         {
-            outcomes.Add($"{notes.Count} attachment(s) left out.");
+            outcomes.Add($"{attachmentNotes.Count} attachment(s) left out.");
+        }
+        if (read.Notes.Count > 0)
+        {
+            outcomes.Add(string.Join(" ", read.Notes));
         }
         // Redelivered to a task or list only (same Message-ID): nothing new was made, so it is ignored.
         Finish(message, active.Count > 0 || made > 0 ? InboundStatus.Posted : InboundStatus.Ignored, string.Join(" ", outcomes));
@@ -198,19 +220,14 @@ public sealed partial class MessageHandler(
     /// <summary>Why a message with a null envelope sender is never posted (inbound log, inspect).</summary>
     public const string NullSenderReason = "null envelope sender MAIL FROM:<>, reserved for automatic mail by RFC 5321 §4.5.5";
 
-    private async Task<SenderVerdict> VerifyAsync(byte[] raw, InboundMessage message, CancellationToken cancellationToken)
-    {
-        MimeMessage parsed;
-        try
-        {
-            parsed = await MimeMessage.LoadAsync(new MemoryStream(raw, writable: false), cancellationToken);
-        }
-        catch (FormatException e)
-        {
-            return new SenderVerdict("none", [], "none", null, "none", null, null, null, false, SenderVerdict.Checks, $"not verified: the message could not be read ({e.Message})");
-        }
-        return await verifier.VerifyAsync(parsed, SenderEnvelope.Of(message), cancellationToken);
-    }
+    /// <summary>Attachments named one by one in a post's notes; a mail of ten thousand parts gets a count for the rest.</summary>
+    private const int MaxAttachmentNotes = 20;
+
+    /// <summary>Verifies the message the reader parsed (its parts still read from the open raw stream), not a second parse.</summary>
+    private async Task<SenderVerdict> VerifyAsync(ReadMessage read, InboundMessage message, CancellationToken cancellationToken) =>
+        read.Mime is { } parsed
+            ? await verifier.VerifyAsync(parsed, SenderEnvelope.Of(message), cancellationToken)
+            : new SenderVerdict("none", [], "none", null, "none", null, null, null, false, SenderVerdict.Checks, "not verified: the message could not be read");
 
     private static void Finish(InboundMessage message, InboundStatus status, string outcome)
     {

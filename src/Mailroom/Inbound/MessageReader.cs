@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using MimeKit;
@@ -23,8 +24,11 @@ namespace Mailroom.Inbound;
 /// <c>Auto-Submitted: auto-generated</c>): their auto-replies are read as ordinary messages.
 /// Bounces stay bounces whoever sends them.
 /// </param>
-public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? automaticMailAllowList = null)
+/// <param name="limits">Where reading stops spending on a message (see <see cref="ReadLimits"/>); the defaults when null.</param>
+public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? automaticMailAllowList = null, ReadLimits? limits = null)
 {
+    private readonly ReadLimits _limits = limits ?? ReadLimits.Default;
+
     private readonly HashSet<string> _allowList = new(
         (automaticMailAllowList ?? []).Select(a => a.Trim()),
         StringComparer.OrdinalIgnoreCase);
@@ -35,38 +39,54 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     public long MaxAttachmentSize { get; } = maxAttachmentSize;
 
     /// <summary>Reads one message. Never throws; unreadable input comes back as <c>malformed</c>.</summary>
-    public ReadMessage Read(ReadOnlyMemory<byte> raw)
+    public ReadMessage Read(ReadOnlyMemory<byte> raw, CancellationToken cancellationToken = default)
+    {
+        // Not disposed: the attachments read from it later (a MemoryStream holds nothing else).
+        return Read(OpenStream(raw, 0), cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads one message from a seekable stream (a blob's file) in MimeKit's persistent mode: part
+    /// contents stay in the stream rather than being copied into memory, so the stream must stay
+    /// open while the result's attachments are opened. Never throws but for cancellation.
+    /// </summary>
+    public ReadMessage Read(Stream stream, CancellationToken cancellationToken = default)
     {
         try
         {
-            return ReadCore(raw);
+            return ReadCore(stream, cancellationToken);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A MimeKit or sanitiser bug on some input must cost one message, not the queue.
             return Malformed($"could not be read ({ex.GetType().Name}: {ex.Message})");
         }
     }
 
-    private ReadMessage ReadCore(ReadOnlyMemory<byte> raw)
+    private ReadMessage ReadCore(Stream raw, CancellationToken cancellationToken)
     {
-        var start = HeaderStart(raw.Span);
+        var start = HeaderStart(raw);
         if (start >= raw.Length)
         {
             return Malformed("empty: no header block and no content");
         }
 
-        MimeMessage message;
-        using (var stream = OpenStream(raw, start))
+        var scan = MimeScan.Of(raw, start, _limits, cancellationToken);
+        if (scan.HeaderSize > _limits.MaxHeaderSize)
         {
-            try
-            {
-                message = MimeMessage.Load(ParserOptions.Default, stream);
-            }
-            catch (FormatException ex)
-            {
-                return Malformed($"not an email: {ex.Message}");
-            }
+            return Malformed($"its header block is larger than {ByteSize.Format(_limits.MaxHeaderSize)}; not read, the original is kept");
+        }
+
+        MimeMessage message;
+        try
+        {
+            // Cut before the boundary past MaxParts: MimeKit would build every part of a message
+            // of 200,000 parts before anything could count them.
+            message = MimeMessage.Load(ParserOptions.Default, new MimeKit.IO.BoundStream(raw, start, scan.CutAt ?? -1, leaveOpen: true), persistent: true, cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            return Malformed($"not an email: {ex.Message}");
         }
 
         if (message.Headers.Count == 0)
@@ -75,10 +95,20 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         }
 
         var sender = Sender(message);
-        var body = new BodyCollector();
+        var notes = new List<string>();
+        var body = new BodyCollector(_limits, cancellationToken);
         body.Visit(message.Body);
-        var attachments = CollectAttachments(message);
-        var sanitizedHtml = body.Html is null ? null : SafeSanitize(body.Html);
+        var attachments = CollectAttachments(message, notes, cancellationToken);
+        if (scan.CutAt is not null)
+        {
+            notes.Add($"This email has more than {_limits.MaxParts:N0} parts: everything after part {_limits.MaxParts:N0} was left out (the original email has all of it).");
+        }
+        var sanitizedHtml = body.Html is null ? null : SafeSanitize(body.Html, notes, cancellationToken);
+        var text = body.Text();
+        if (body.TextCut)
+        {
+            notes.Add($"The text was cut at {_limits.MaxTextLength:N0} characters; the original email has all of it.");
+        }
 
         var read = new ReadMessage
         {
@@ -87,14 +117,16 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             FromAddress = sender?.Address,
             FromName = string.IsNullOrWhiteSpace(sender?.Name) ? null : sender.Name.Trim(),
             Subject = OneLine(message.Subject),
-            Text = body.Text(),
+            Text = text,
             SanitizedHtml = sanitizedHtml,
             MessageId = string.IsNullOrWhiteSpace(message.MessageId) ? null : message.MessageId,
             References = References(message),
             Date = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date : null,
             Attachments = attachments,
+            Notes = notes,
+            Mime = message,
         };
-        read = WithReply(read, body);
+        read = WithReply(read, body, _limits, cancellationToken);
 
         var (kind, reason) = Classify(message, sender, read);
         return read with { Kind = kind, Reason = reason };
@@ -105,7 +137,7 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     /// part is split on its markup (clients mark their quotes there); otherwise on the text.
     /// Never fails the read: on any error the whole text stays visible.
     /// </summary>
-    private static ReadMessage WithReply(ReadMessage read, BodyCollector body)
+    private static ReadMessage WithReply(ReadMessage read, BodyCollector body, ReadLimits limits, CancellationToken cancellationToken)
     {
         var html = body.OnlyHtml;
         var text = read.Text;
@@ -115,9 +147,11 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             {
                 try
                 {
-                    return html is not null && !HtmlText.IsTooDeep(html) ? ReplyExtractor.FromHtml(html) : ReplyExtractor.FromText(text);
+                    return html is not null && HtmlText.TextOnlyReason(html, limits) is null
+                        ? ReplyExtractor.FromHtml(html, cancellationToken)
+                        : ReplyExtractor.FromText(text, cancellationToken);
                 }
-                catch (Exception)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     return new ExtractedReply(text, "");
                 }
@@ -165,6 +199,24 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     /// Where the header block starts: after blank lines (several real messages begin with one,
     /// which a strict parser reads as "no headers") and after an mbox <c>From </c> envelope line.
     /// </summary>
+    private static long HeaderStart(Stream stream)
+    {
+        // Blank lines and an envelope line are short: the first 64 KB hold them, or it is no mail.
+        var length = (int)Math.Min(stream.Length, 64 * 1024);
+        var head = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            stream.Position = 0;
+            stream.ReadExactly(head, 0, length);
+            var start = HeaderStart(head.AsSpan(0, length));
+            return start >= length && length < stream.Length ? stream.Length : start;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
+    }
+
     private static int HeaderStart(ReadOnlySpan<byte> raw)
     {
         var position = 0;
@@ -233,24 +285,36 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     private static string OneLine(string? value) =>
         value is null ? "" : string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
 
-    private static string? SafeSanitize(TextPart html)
+    private string? SafeSanitize(TextPart html, List<string> notes, CancellationToken cancellationToken)
     {
-        var source = BodyCollector.TextOf(html);
-        if (HtmlText.IsTooDeep(source))
+        var source = BodyCollector.TextOf(html, _limits.MaxHtmlSize + 1, out _, cancellationToken);
+        if (HtmlText.TextOnlyReason(source, _limits) is { } reason)
         {
-            // Not worth seconds of CPU per message to display an attack; Text still has the words.
+            // Not worth seconds of CPU per message to display an attack or a document as HTML;
+            // the text still has the words.
+            notes.Add($"This email is shown as text only: {reason}.");
             return null;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         var sanitized = MailHtmlSanitizer.Sanitize(source).Trim();
         return sanitized.Length == 0 ? null : sanitized;
     }
 
-    private List<ReadAttachment> CollectAttachments(MimeMessage message)
+    private List<ReadAttachment> CollectAttachments(MimeMessage message, List<string> notes, CancellationToken cancellationToken)
     {
         var attachments = new List<ReadAttachment>();
+        var parts = 0;
+        var leftOut = 0;
         foreach (var entity in MessageClassifier.OwnEntities(message.Body))
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entity is not Multipart && ++parts > _limits.MaxParts)
+            {
+                leftOut++;
+                continue;
+            }
+
             switch (entity)
             {
                 case MessagePart attached:
@@ -260,9 +324,14 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
                     AddTnef(tnef, attachments);
                     break;
                 case MimePart part when !IsBodyText(part) && !IsMachinePart(part):
-                    attachments.Add(Attachment(part, attachments.Count));
+                    attachments.Add(Attachment(part, attachments.Count, cancellationToken));
                     break;
             }
+        }
+
+        if (leftOut > 0)
+        {
+            notes.Add($"This email has more than {_limits.MaxParts:N0} parts: {leftOut:N0} parts left out (the original email has them all).");
         }
 
         return attachments;
@@ -282,32 +351,56 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         }
         catch (Exception)
         {
-            attachments.Add(Attachment(tnef, attachments.Count));
+            attachments.Add(Attachment(tnef, attachments.Count, CancellationToken.None));
             return;
         }
 
-        foreach (var part in inner)
+        foreach (var part in inner.Take(_limits.MaxParts))
         {
-            attachments.Add(Attachment(part, attachments.Count));
+            attachments.Add(Attachment(part, attachments.Count, CancellationToken.None));
         }
     }
 
-    private ReadAttachment Attachment(MimePart part, int index)
+    private ReadAttachment Attachment(MimePart part, int index, CancellationToken cancellationToken)
     {
         var type = part.ContentType.MimeType.ToLowerInvariant();
         var name = CleanFileName(part.FileName) ?? GeneratedName(index, type);
-        using var decoded = new CappedBuffer(MaxAttachmentSize);
+        var contentId = string.IsNullOrWhiteSpace(part.ContentId) ? null : part.ContentId;
+
+        // Measured now, decoded again when stored: a kept attachment is never held in memory.
+        var size = new ByteCounter();
         try
         {
-            part.Content?.DecodeTo(decoded);
+            part.Content?.DecodeTo(size, cancellationToken);
         }
-        catch (Exception)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A truncated or corrupt payload: keep what was decoded before the damage rather
-            // than losing the attachment.
+            // than losing the attachment (decoding it again would fail the same way).
+            using var decoded = new CappedBuffer(MaxAttachmentSize);
+            try
+            {
+                part.Content?.DecodeTo(decoded, cancellationToken);
+            }
+            catch (Exception again) when (again is not OperationCanceledException)
+            {
+                // What was decoded before the damage is in the buffer.
+            }
+
+            return Attachment(name, type, decoded, contentId);
         }
 
-        return Attachment(name, type, decoded, part.ContentId);
+        var kept = size.Length <= MaxAttachmentSize;
+        return new ReadAttachment
+        {
+            FileName = name,
+            ContentType = type,
+            Size = size.Length,
+            Kept = kept,
+            LeftOutReason = kept ? null : ByteSize.OverLimit(size.Length, MaxAttachmentSize),
+            ContentId = contentId,
+            Open = !kept ? null : part.Content is { } content ? content.Open : () => new MemoryStream([], writable: false),
+        };
     }
 
     private ReadAttachment AttachedMessage(MessagePart attached)
@@ -336,7 +429,7 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             Kept = bytes is not null,
             LeftOutReason = bytes is null ? ByteSize.OverLimit(content.Length, MaxAttachmentSize) : null,
             ContentId = string.IsNullOrWhiteSpace(contentId) ? null : contentId,
-            Content = bytes,
+            Open = bytes is null ? null : () => new MemoryStream(bytes, writable: false),
         };
     }
 
@@ -410,10 +503,15 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
     /// there is one, else HTML rendered as text; in <c>multipart/mixed</c> every inline text
     /// part in order (e.g. a list footer after the message).
     /// </summary>
-    private sealed class BodyCollector
+    private sealed class BodyCollector(ReadLimits limits, CancellationToken cancellationToken)
     {
         private readonly List<string> _texts = [];
         private string? _htmlSource;
+        private long _length;
+        private int _visited;
+
+        /// <summary>Whether some text was left out by <see cref="ReadLimits.MaxTextLength"/>.</summary>
+        public bool TextCut { get; private set; }
 
         /// <summary>The first HTML body part, for <see cref="ReadMessage.SanitizedHtml"/>.</summary>
         public TextPart? Html { get; private set; }
@@ -423,13 +521,20 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
 
         public void Visit(MimeEntity? entity)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (++_visited > limits.MaxParts)
+            {
+                // CollectAttachments counts and notes the parts left out.
+                return;
+            }
+
             // Nesting depth is bounded by MimeKit's parser (ParserOptions.MaxMimeDepth), so
             // recursion here cannot run away.
             if (entity is Multipart { Count: 0 } empty && !string.IsNullOrWhiteSpace(empty.Preamble))
             {
                 // A multipart header over a body with no boundaries in it (seen from mobile
                 // clients): the text the sender wrote is all in what MIME calls the preamble.
-                _texts.Add(empty.Preamble);
+                Add(empty.Preamble);
                 return;
             }
 
@@ -449,15 +554,38 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
 
                     break;
                 case TextPart { IsAttachment: false, IsPlain: true } plain:
-                    _texts.Add(PlainText(plain));
+                    Add(PlainText(plain));
                     break;
                 case TextPart { IsAttachment: false, IsHtml: true } html:
                     Html ??= html;
-                    var source = TextOf(html);
-                    _htmlSource = _texts.Count == 0 ? source : null;
-                    _texts.Add(HtmlText.ToPlainText(source));
+                    // HTML past MaxHtmlSize is shown as text, so a little more than that is
+                    // enough to know (the rest of a larger body is cut as text is).
+                    var source = TextOf(html, Math.Max(limits.MaxHtmlSize + 1, limits.MaxTextLength), out var cut, cancellationToken);
+                    TextCut |= cut;
+                    _htmlSource = _texts.Count == 0 && !cut ? source : null;
+                    Add(HtmlText.ToPlainText(source, limits, cancellationToken));
                     break;
             }
+        }
+
+        /// <summary>Keeps the text while the message's text is under <see cref="ReadLimits.MaxTextLength"/> in all.</summary>
+        private void Add(string text)
+        {
+            var room = limits.MaxTextLength - _length;
+            if (room <= 0)
+            {
+                TextCut |= text.Length > 0;
+                return;
+            }
+
+            if (text.Length > room)
+            {
+                text = text[..(int)room];
+                TextCut = true;
+            }
+
+            _length += text.Length;
+            _texts.Add(text);
         }
 
         public string Text()
@@ -497,9 +625,10 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         private static TextPart? FirstText(MimeEntity entity, Func<TextPart, bool> match) =>
             MessageClassifier.OwnEntities(entity).OfType<TextPart>().FirstOrDefault(p => !p.IsAttachment && match(p));
 
-        private static string PlainText(TextPart part)
+        private string PlainText(TextPart part)
         {
-            var text = TextOf(part);
+            var text = TextOf(part, limits.MaxTextLength, out var cut, cancellationToken);
+            TextCut |= cut;
             if (!part.IsFlowed)
             {
                 return text;
@@ -512,37 +641,67 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         }
 
         /// <summary>
-        /// The part's text in its declared charset. An unknown or unsupported charset (the
-        /// fixtures have <c>unicode-1-1-utf-7</c>) falls back to UTF-8, then ISO-8859-1, which
-        /// cannot fail: mail is never rejected for its charset label.
+        /// The part's text in its declared charset, at most about <paramref name="maxChars"/> of it
+        /// (a part of 50 MB is not decoded whole into memory). An unknown or unsupported charset
+        /// (the fixtures have <c>unicode-1-1-utf-7</c>) falls back to UTF-8, then ISO-8859-1,
+        /// which cannot fail: mail is never rejected for its charset label.
         /// </summary>
-        public static string TextOf(TextPart part)
+        public static string TextOf(TextPart part, int maxChars, out bool cut, CancellationToken cancellationToken)
         {
+            // Every charset Mailroom decodes takes at least one byte per character.
+            using var decoded = new PrefixBuffer((int)Math.Min(int.MaxValue - 64, (long)maxChars * 2));
             try
             {
-                return part.Text;
+                part.Content?.DecodeTo(decoded, cancellationToken);
             }
-            catch (Exception)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                using var decoded = new MemoryStream();
-                try
-                {
-                    part.Content?.DecodeTo(decoded);
-                }
-                catch (Exception)
-                {
-                    // Use what was decoded before the damage.
-                }
+                // Use what was decoded before the damage.
+            }
 
-                var bytes = decoded.ToArray();
-                try
-                {
-                    return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
-                }
-                catch (DecoderFallbackException)
-                {
-                    return Encoding.Latin1.GetString(bytes);
-                }
+            var bytes = decoded.Kept.AsSpan();
+            cut = decoded.Cut;
+            if (cut && bytes.LastIndexOf((byte)'\n') is var lastLine and > 0 && bytes.Length - lastLine < 64 * 1024)
+            {
+                // Cut at a line end, not inside a multi-byte character.
+                bytes = bytes[..(lastLine + 1)];
+            }
+
+            var text = Decode(part.ContentType, bytes);
+            if (text.Length > maxChars)
+            {
+                text = text[..maxChars];
+                cut = true;
+            }
+
+            return text;
+        }
+
+        private static string Decode(ContentType type, ReadOnlySpan<byte> bytes)
+        {
+            Encoding? encoding = null;
+            try
+            {
+                // MimeKit's charset table: more aliases than Encoding.GetEncoding knows.
+                encoding = type.CharsetEncoding;
+            }
+            catch (Exception ex) when (ex is NotSupportedException or ArgumentException)
+            {
+                // An unknown label: guess as for no label.
+            }
+
+            if (encoding is not null)
+            {
+                return encoding.GetString(bytes);
+            }
+
+            try
+            {
+                return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+            }
+            catch (DecoderFallbackException)
+            {
+                return Encoding.Latin1.GetString(bytes);
             }
         }
     }

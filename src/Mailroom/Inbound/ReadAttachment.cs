@@ -16,6 +16,29 @@ public sealed record ReadAttachment
     /// <summary>Content-ID for inline parts, so HTML can refer to them.</summary>
     public string? ContentId { get; init; }
 
+    /// <summary>
+    /// Opens the decoded content of a kept attachment, null when it was left out. Read while the
+    /// message is: with a message parsed from a file, the content is read from that file, so a
+    /// post's attachments are never all in memory at once.
+    /// </summary>
     [JsonIgnore]
-    public byte[]? Content { get; init; }
+    public Func<Stream>? Open { get; init; }
+
+    /// <summary>The decoded content read whole (for callers that want bytes), null when left out.</summary>
+    [JsonIgnore]
+    public byte[]? Content
+    {
+        get
+        {
+            if (Open is null)
+            {
+                return null;
+            }
+
+            using var stream = Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+    }
 }

@@ -56,4 +56,18 @@ public sealed record ReadMessage
     public IReadOnlyList<string> References { get; init; } = [];
     public DateTimeOffset? Date { get; init; }
     public IReadOnlyList<ReadAttachment> Attachments { get; init; } = [];
+
+    /// <summary>
+    /// The parsed message, for sender verification (DKIM reads its headers and body as received).
+    /// Parsed in MimeKit's persistent mode: its parts read from the raw stream, so it is only valid
+    /// while that stream is open. Null when the data could not be parsed.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MimeKit.MimeMessage? Mime { get; init; }
+
+    /// <summary>
+    /// What reading left out or simplified because a limit was reached (too many parts, HTML too
+    /// large to show as HTML, text cut), one sentence each, for the post's notes.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 }

@@ -45,7 +45,7 @@ public static partial class ReplyExtractor
     private const char Text = 't';
 
     /// <summary>Splits a plain-text body (or HTML already rendered as text, quotes as <c>&gt;</c>).</summary>
-    public static ExtractedReply FromText(string text)
+    public static ExtractedReply FromText(string text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length > MaxAnalysedLength)
@@ -61,10 +61,15 @@ public static partial class ReplyExtractor
 
         // Attribution lines wrapped by the sender's client ("On Mon, 1 Feb 2016, Some One <\n
         // some@one.org> wrote:") are joined first, so they are recognised as one marker.
-        var joined = JoinWrappedAttributions(lines);
+        var joined = JoinWrappedAttributions(lines, cancellationToken);
         var pattern = new StringBuilder(joined.Count);
         foreach (var line in joined)
         {
+            if ((pattern.Length & 0xFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             pattern.Append(Classify(line.Text));
         }
 
@@ -77,18 +82,18 @@ public static partial class ReplyExtractor
     /// (Gmail, Apple Mail, Outlook, Thunderbird, Yahoo) are removed before rendering as text, then
     /// the text rules run on what is left for clients that mark nothing.
     /// </summary>
-    public static ExtractedReply FromHtml(string html)
+    public static ExtractedReply FromHtml(string html, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var full = HtmlText.ToPlainText(html);
-        var (visibleHtml, removedHtml) = HtmlQuotes.Remove(html);
+        var full = HtmlText.ToPlainText(html, cancellationToken);
+        var (visibleHtml, removedHtml) = HtmlQuotes.Remove(html, cancellationToken);
         if (removedHtml.Length == 0)
         {
-            return FromText(full);
+            return FromText(full, cancellationToken);
         }
 
-        var visible = FromText(HtmlText.ToPlainText(visibleHtml));
-        var removed = HtmlText.ToPlainText(removedHtml);
+        var visible = FromText(HtmlText.ToPlainText(visibleHtml, cancellationToken), cancellationToken);
+        var removed = HtmlText.ToPlainText(removedHtml, cancellationToken);
         var quoted = string.Join("\n\n", new[] { visible.Quoted, removed }.Where(q => q.Length > 0));
         return new ExtractedReply(visible.Visible, quoted);
     }
@@ -250,11 +255,16 @@ public static partial class ReplyExtractor
     /// <summary>One logical line: an original line, or an attribution joined from up to four.</summary>
     private readonly record struct JoinedLine(string Text, int First);
 
-    private static List<JoinedLine> JoinWrappedAttributions(string[] lines)
+    private static List<JoinedLine> JoinWrappedAttributions(string[] lines, CancellationToken cancellationToken)
     {
         var joined = new List<JoinedLine>(lines.Length);
         for (var i = 0; i < lines.Length; i++)
         {
+            if ((i & 0xFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             var (text, last) = WrappedAttribution(lines, i);
             joined.Add(new JoinedLine(text, i));
             i = last;

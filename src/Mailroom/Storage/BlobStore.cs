@@ -144,6 +144,16 @@ public sealed partial class BlobStore : IDisposable
         var final = PathOf(hash);
         if (await HoldsAsync(final, hash, length, cancellationToken))
         {
+            // As in PutAsync: its writer may not have synced it yet.
+            if (flush)
+            {
+                SyncFile(final);
+                SyncDirectory(Path.GetDirectoryName(final)!);
+            }
+            else
+            {
+                Interlocked.Increment(ref _written);
+            }
             return hash;
         }
         var dir = Path.GetDirectoryName(final)!;
@@ -166,6 +176,53 @@ public sealed partial class BlobStore : IDisposable
         if (flush)
         {
             SyncDirectory(dir);
+        }
+        else
+        {
+            Interlocked.Increment(ref _written);
+        }
+        return hash;
+    }
+
+    /// <summary>
+    /// Stores a stream's content and returns its hash, hashing while it copies: an attachment of a
+    /// large email goes file to file, never whole into memory. Durable as <see cref="PutAsync(ReadOnlyMemory{byte}, bool, CancellationToken)"/>.
+    /// </summary>
+    public async Task<string> PutAsync(Stream content, bool flush = true, CancellationToken cancellationToken = default)
+    {
+        flush |= !CanBatchSync;
+        var temp = Path.Combine(_root, $".{Guid.NewGuid():N}.tmp");
+        string hash;
+        try
+        {
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                var buffer = new byte[81920];
+                int count;
+                while ((count = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, count);
+                    await file.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
+                }
+                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+                if (flush)
+                {
+                    file.Flush(flushToDisk: true);
+                }
+            }
+            // Same content already stored, or from two writers at once: both files are whole,
+            // either may win, and this one is counted for the next sync either way.
+            File.Move(temp, PathOf(hash), overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        if (flush)
+        {
+            SyncDirectory(Path.GetDirectoryName(PathOf(hash))!);
         }
         else
         {

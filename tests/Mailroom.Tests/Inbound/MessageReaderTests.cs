@@ -264,7 +264,7 @@ public class MessageReaderTests
 
         Assert.False(HtmlText.IsTooDeep(sloppy));
         Assert.False(HtmlText.IsTooDeep(nested));
-        Assert.True(HtmlText.IsTooDeep(string.Concat(Enumerable.Repeat("<blockquote>", HtmlText.MaxNesting + 1))));
+        Assert.True(HtmlText.IsTooDeep(string.Concat(Enumerable.Repeat("<blockquote>", ReadLimits.Default.MaxHtmlNesting + 1))));
     }
 
     [Fact]
