@@ -23,6 +23,20 @@ public sealed class TransportTests
 
     [Theory]
     [MemberData(nameof(Transports))]
+    public async Task SecondServerOnTheSamePort_FailsToStart_InsteadOfSharingTheConnections(string transport)
+    {
+        await using var first = await StartAsync(transport);
+
+        // Two listeners on one port (SO_REUSEPORT) would each get some of the clients: a second
+        // Mailroom started by mistake must fail loudly, not take half of the mail.
+        var second = await Record.ExceptionAsync(async () =>
+            await (await StartAsync(transport, new() { ["Port"] = first.Port.ToString() })).DisposeAsync());
+
+        Assert.NotNull(second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Transports))]
     public async Task Pipelining_ClientReadsNoReplyUntilItHasSentEverything_EveryReplyArrivesInOrder(string transport)
     {
         await using var server = await StartAsync(transport);

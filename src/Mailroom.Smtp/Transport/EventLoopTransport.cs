@@ -29,6 +29,10 @@ public sealed class EventLoopIPEndPoint(IPAddress address, int port) : IPEndPoin
 /// </summary>
 public sealed class EventLoopTransportFactory(ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector, IDisposable
 {
+    // Linux values (the transport is Linux only).
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
     private readonly Lock _lock = new();
     private EventLoop[]? _loops;
     private int _next;
@@ -52,7 +56,9 @@ public sealed class EventLoopTransportFactory(ILoggerFactory loggers) : IConnect
                 socket.DualMode = true;
             }
             // Like Kestrel: a restarted server binds at once while old connections sit in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone, set raw: .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which
+            // lets a second server bind the same port and silently take half of its connections.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(ip);
             socket.Listen(512);
         }
