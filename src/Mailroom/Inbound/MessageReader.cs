@@ -637,8 +637,32 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
             // RFC 3676: soft line breaks are joined; with DelSp=yes the space before them goes too.
             var deleteSpace = part.ContentType.Parameters.TryGetValue("delsp", out string? delsp)
                 && delsp.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase);
-            return new FlowedToText { DeleteSpace = deleteSpace }.Convert(text);
+            // RFC 3676 §4.3: the signature separator "-- " is never flowed, though it ends in a space;
+            // MimeKit's converter joins it with the next line ("--Bob"), hiding the signature.
+            var converter = new FlowedToText { DeleteSpace = deleteSpace };
+            var segments = text.Split(SignatureSeparators, StringSplitOptions.None);
+            if (segments.Length == 1)
+            {
+                return converter.Convert(text);
+            }
+            var joined = new System.Text.StringBuilder(text.Length);
+            for (var i = 0; i < segments.Length; i++)
+            {
+                if (i > 0)
+                {
+                    joined.Append("-- \n");
+                }
+                var converted = converter.Convert(segments[i]);
+                joined.Append(converted);
+                if (i < segments.Length - 1 && converted.Length > 0 && converted[^1] != '\n')
+                {
+                    joined.Append('\n');
+                }
+            }
+            return joined.ToString();
         }
+
+        private static readonly string[] SignatureSeparators = ["\r\n-- \r\n", "\n-- \n"];
 
         /// <summary>
         /// The part's text in its declared charset, at most about <paramref name="maxChars"/> of it

@@ -277,6 +277,22 @@ public class MessageReaderTests
     }
 
     [Fact]
+    public void FlowedText_SignatureSeparatorIsNeverFlowed_SoTheSignatureIsFoldedAway()
+    {
+        // RFC 3676 §4.3: "-- " ends in a space but is not a flowed line; joined with the next line
+        // ("--Bob") it was no separator any more, and the signature stayed in the comment.
+        var raw = System.Text.Encoding.ASCII.GetBytes(
+            "From: bob@example.test\r\nSubject: notes\r\nContent-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\r\n\r\n" +
+            "Sounds good, see you at ten. \r\nThanks!\r\n\r\n-- \r\nBob Builder\r\nSent from my phone\r\n");
+
+        var read = _reader.Read(raw);
+
+        Assert.Contains("\n-- \nBob Builder", read.Text);
+        Assert.Equal("Sounds good, see you at ten.Thanks!", read.Visible);
+        Assert.Contains("Bob Builder", read.Quoted);
+    }
+
+    [Fact]
     public void LeadingEmptyLine_HeadersAreStillRead()
     {
         var raw = EmailFixtures.Bytes("discourse/big5.eml");
