@@ -99,7 +99,11 @@ public sealed class MessageReader(long maxAttachmentSize, IEnumerable<string>? a
         var body = new BodyCollector(_limits, cancellationToken);
         body.Visit(message.Body);
         var attachments = CollectAttachments(message, notes, cancellationToken);
-        if (scan.CutAt is not null)
+        if (scan.CutAtLongPartHeader)
+        {
+            notes.Add($"A part of this email has a header block larger than {ByteSize.Format(_limits.MaxHeaderSize)}: everything from that part on was left out (the original email has all of it).");
+        }
+        else if (scan.CutAt is not null)
         {
             notes.Add($"This email has more than {_limits.MaxParts:N0} parts: everything after part {_limits.MaxParts:N0} was left out (the original email has all of it).");
         }

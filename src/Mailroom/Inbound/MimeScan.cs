@@ -6,9 +6,11 @@ namespace Mailroom.Inbound;
 /// One linear pass over a raw message before MimeKit sees it: how long its header block is, and
 /// where to stop so that at most <see cref="ReadLimits.MaxParts"/> parts are parsed. Boundary
 /// lines are those starting with <c>--</c> (RFC 2046 §5.1.1); a text full of such lines is cut
-/// there too, which only leaves out text, as the text limit does.
+/// there too, which only leaves out text, as the text limit does. A part whose own header block is
+/// longer than <see cref="ReadLimits.MaxHeaderSize"/> is cut at its boundary: MimeKit's header
+/// buffer grows in the square of one header's length.
 /// </summary>
-internal readonly record struct MimeScan(long HeaderSize, long? CutAt)
+internal readonly record struct MimeScan(long HeaderSize, long? CutAt, bool CutAtLongPartHeader = false)
 {
     public static MimeScan Of(Stream stream, long start, ReadLimits limits, CancellationToken cancellationToken)
     {
@@ -35,6 +37,9 @@ internal readonly record struct MimeScan(long HeaderSize, long? CutAt)
         long boundaries = 0;
         var lineLength = 0; // bytes seen of the current line, up to 2
         var firstTwo = (byte)0;
+        var boundaryLine = false;
+        long boundaryStart = -1;
+        long partHeaderStart = -1; // where the header block of the part after a boundary began, while in it
         int count;
         while ((count = stream.Read(buffer)) > 0)
         {
@@ -54,9 +59,24 @@ internal readonly record struct MimeScan(long HeaderSize, long? CutAt)
                         }
                     }
 
+                    if (boundaryLine)
+                    {
+                        boundaryStart = lineStart;
+                        partHeaderStart = position + 1;
+                    }
+                    else if (empty)
+                    {
+                        partHeaderStart = -1;
+                    }
                     lineStart = position + 1;
                     lineLength = 0;
+                    boundaryLine = false;
                     continue;
+                }
+
+                if (partHeaderStart >= 0 && position - partHeaderStart > limits.MaxHeaderSize)
+                {
+                    return new MimeScan(headerSize, boundaryStart, CutAtLongPartHeader: true);
                 }
 
                 if (headerSize < 0 && position - start > limits.MaxHeaderSize)
@@ -68,9 +88,13 @@ internal readonly record struct MimeScan(long HeaderSize, long? CutAt)
                 {
                     firstTwo = b;
                 }
-                else if (lineLength == 1 && firstTwo == '-' && b == '-' && headerSize >= 0 && ++boundaries > maxBoundaries)
+                else if (lineLength == 1 && firstTwo == '-' && b == '-' && headerSize >= 0)
                 {
-                    return new MimeScan(headerSize, lineStart);
+                    if (++boundaries > maxBoundaries)
+                    {
+                        return new MimeScan(headerSize, lineStart);
+                    }
+                    boundaryLine = true;
                 }
 
                 if (lineLength < 2)
