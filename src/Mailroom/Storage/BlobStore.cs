@@ -89,15 +89,7 @@ public sealed partial class BlobStore : IDisposable
         {
             // Its writer (an earlier process, another server, a session still before its
             // commit) may not have synced it yet: the bytes can be in the page cache only.
-            if (flush)
-            {
-                SyncFile(final);
-                SyncDirectory(dir);
-            }
-            else
-            {
-                Interlocked.Increment(ref _written);
-            }
+            Settle(final, flush, fileToo: true);
             return hash;
         }
         var temp = Path.Combine(dir, $".{hash}.{Guid.NewGuid():N}.tmp");
@@ -111,14 +103,7 @@ public sealed partial class BlobStore : IDisposable
         }
         // Same content from two writers at once: both files are whole, either may win.
         File.Move(temp, final, overwrite: true);
-        if (flush)
-        {
-            SyncDirectory(dir);
-        }
-        else
-        {
-            Interlocked.Increment(ref _written);
-        }
+        Settle(final, flush, fileToo: false);
         return hash;
     }
 
@@ -145,15 +130,7 @@ public sealed partial class BlobStore : IDisposable
         if (await HoldsAsync(final, hash, length, cancellationToken))
         {
             // As in PutAsync: its writer may not have synced it yet.
-            if (flush)
-            {
-                SyncFile(final);
-                SyncDirectory(Path.GetDirectoryName(final)!);
-            }
-            else
-            {
-                Interlocked.Increment(ref _written);
-            }
+            Settle(final, flush, fileToo: true);
             return hash;
         }
         var dir = Path.GetDirectoryName(final)!;
@@ -173,14 +150,7 @@ public sealed partial class BlobStore : IDisposable
             }
             File.Move(temp, final, overwrite: true);
         }
-        if (flush)
-        {
-            SyncDirectory(dir);
-        }
-        else
-        {
-            Interlocked.Increment(ref _written);
-        }
+        Settle(final, flush, fileToo: false);
         return hash;
     }
 
@@ -220,15 +190,26 @@ public sealed partial class BlobStore : IDisposable
             File.Delete(temp);
             throw;
         }
-        if (flush)
-        {
-            SyncDirectory(Path.GetDirectoryName(PathOf(hash))!);
-        }
-        else
+        Settle(PathOf(hash), flush, fileToo: false);
+        return hash;
+    }
+
+    /// <summary>
+    /// A blob just put in place becomes durable: now (its directory entry, and the file itself when
+    /// another writer put it there and may not have synced it), or counted for the next <see cref="Sync"/>.
+    /// </summary>
+    private void Settle(string path, bool flush, bool fileToo)
+    {
+        if (!flush)
         {
             Interlocked.Increment(ref _written);
+            return;
         }
-        return hash;
+        if (fileToo)
+        {
+            SyncFile(path);
+        }
+        SyncDirectory(Path.GetDirectoryName(path)!);
     }
 
     /// <summary>Makes every blob written without flush before this call durable.</summary>
