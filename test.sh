@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs what the tests need (PostgreSQL,
-# Chromium, Postfix's smtp tools, swaks), starts a throw-away PostgreSQL on a free port, runs
+# Chromium, Postfix, Dovecot, swaks), starts a throw-away PostgreSQL on a free port, runs
 # every test project, and prints one closing line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,6 +14,10 @@ need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v swaks >/dev/null || need+=(swaks)
 command -v smtp-source >/dev/null || need+=(postfix)
+# Dovecot: the IMAP and submission server of the connected-mailbox tests (started in a temp dir).
+[ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
+[ -x /usr/lib/dovecot/submission ] || need+=(dovecot-submissiond)
+[ -x /usr/lib/dovecot/lmtp ] || need+=(dovecot-lmtpd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections

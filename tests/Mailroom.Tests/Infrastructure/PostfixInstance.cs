@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Mailroom.Tests.Infrastructure;
 
@@ -33,10 +32,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     public static async Task<PostfixInstance> StartAsync(string mailDomain, int lmtpPort)
     {
         // Postfix's master runs as root and drops to the postfix user; the test machine (CI) is root.
-        if (Environment.UserName != "root")
-        {
-            throw new InvalidOperationException("PostfixFrontTests start a real Postfix, which must run as root: run the tests as root (test.sh in CI does).");
-        }
+        Daemons.RequireRoot("A real Postfix");
         if (!File.Exists("/usr/sbin/postfix") || !File.Exists("/usr/sbin/smtp-sink"))
         {
             throw new InvalidOperationException("Postfix is not installed: run test.sh once (it installs the postfix package).");
@@ -95,33 +91,7 @@ public sealed class PostfixInstance : IAsyncDisposable
             """;
         await File.WriteAllTextAsync(Path.Combine(_config, "main.cf"), instance + Adapt(await File.ReadAllTextAsync(Path.Combine(shipped, "main.cf"))));
         await File.WriteAllTextAsync(Path.Combine(_config, "transport"), Adapt(await File.ReadAllTextAsync(Path.Combine(shipped, "transport"))));
-        // The standard services, without chroot (the temp dir holds no /etc for a jail).
-        await File.WriteAllTextAsync(Path.Combine(_config, "master.cf"), $"""
-            127.0.0.1:{Port} inet n - n - - smtpd
-            pickup unix n - n 60 1 pickup
-            cleanup unix n - n - 0 cleanup
-            qmgr unix n - n 300 1 qmgr
-            rewrite unix - - n - - trivial-rewrite
-            bounce unix - - n - 0 bounce
-            defer unix - - n - 0 bounce
-            trace unix - - n - 0 bounce
-            verify unix - - n - 1 verify
-            flush unix n - n 1000? 0 flush
-            proxymap unix - - n - - proxymap
-            proxywrite unix - - n - 1 proxymap
-            smtp unix - - n - - smtp
-            relay unix - - n - - smtp
-            showq unix n - n - - showq
-            error unix - - n - - error
-            retry unix - - n - - error
-            discard unix - - n - - discard
-            local unix - n n - - local
-            lmtp unix - - n - - lmtp
-            anvil unix - - n - 1 anvil
-            scache unix - - n - 1 scache
-            postlog unix-dgram n - n - 1 postlogd
-
-            """);
+        await File.WriteAllTextAsync(Path.Combine(_config, "master.cf"), MasterCf(Port));
         await RunAsync("postmap", "-c", _config, Path.Combine(_config, "transport"));
         await RunAsync("postfix", "-c", _config, "check");
     }
@@ -143,45 +113,37 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>The messages that reached the sink (bounces and anything else sent out).</summary>
     public string[] SentOut() => Directory.GetFiles(SinkDirectory);
 
-    private async Task WaitForPortAsync(int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-            catch (SocketException ex)
-            {
-                throw new TimeoutException($"Nothing listens on port {port} after 30 s:\n{MailLog}", ex);
-            }
-        }
-    }
+    private Task WaitForPortAsync(int port) => Daemons.WaitForPortAsync(port, () => MailLog);
 
-    private static async Task<string> RunAsync(string command, params string[] args)
-    {
-        var info = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {command}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await output}{await error}");
-        }
-        return await output + await error;
-    }
+    private static Task<string> RunAsync(string command, params string[] args) => Daemons.RunAsync(command, args);
+
+    /// <summary>Postfix's standard services without chroot (a temp dir holds no /etc for a jail), smtpd on the loopback port.</summary>
+    internal static string MasterCf(int smtpPort) => $"""
+        127.0.0.1:{smtpPort} inet n - n - - smtpd
+        pickup unix n - n 60 1 pickup
+        cleanup unix n - n - 0 cleanup
+        qmgr unix n - n 300 1 qmgr
+        rewrite unix - - n - - trivial-rewrite
+        bounce unix - - n - 0 bounce
+        defer unix - - n - 0 bounce
+        trace unix - - n - 0 bounce
+        verify unix - - n - 1 verify
+        flush unix n - n 1000? 0 flush
+        proxymap unix - - n - - proxymap
+        proxywrite unix - - n - 1 proxymap
+        smtp unix - - n - - smtp
+        relay unix - - n - - smtp
+        showq unix n - n - - showq
+        error unix - - n - - error
+        retry unix - - n - - error
+        discard unix - - n - - discard
+        local unix - n n - - local
+        lmtp unix - - n - - lmtp
+        anvil unix - - n - 1 anvil
+        scache unix - - n - 1 scache
+        postlog unix-dgram n - n - 1 postlogd
+
+        """;
 
     public async ValueTask DisposeAsync()
     {
@@ -198,11 +160,7 @@ public sealed class PostfixInstance : IAsyncDisposable
             {
                 // Not running (it failed to start): nothing to stop.
             }
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            await Daemons.WaitForExitAsync(pid);
         }
         if (_sink is { HasExited: false })
         {
@@ -210,15 +168,6 @@ public sealed class PostfixInstance : IAsyncDisposable
             await _sink.WaitForExitAsync();
         }
         _sink?.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        Daemons.DeleteQuietly(_root);
     }
 }

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace Mailroom.Tests.Infrastructure;
+
+/// <summary>
+/// A real mail provider on loopback, as a connected mailbox sees one: Dovecot serving IMAP
+/// (IDLE on, SPECIAL-USE Sent) and SMTP submission for the users of a passwd file, submission
+/// relayed to a Postfix that delivers every address of <see cref="Domain"/> into Dovecot over
+/// LMTP. Optional Postfix header checks stand in for a provider that rewrites headers on the way
+/// (Outlook replacing the Message-ID).
+/// </summary>
+public sealed class MailServer : IAsyncDisposable
+{
+    private readonly string _root;
+    private readonly string _dovecotConf;
+    private readonly string _postfixConf;
+    private Process? _dovecot;
+
+    private MailServer(string root, string domain)
+    {
+        _root = root;
+        Domain = domain;
+        _dovecotConf = Path.Combine(root, "dovecot.conf");
+        _postfixConf = Path.Combine(root, "postfix");
+        ImapPort = FreePort.Next();
+        SubmissionPort = FreePort.Next();
+        LmtpPort = FreePort.Next();
+        RelayPort = FreePort.Next();
+    }
+
+    public string Domain { get; }
+    public int ImapPort { get; }
+    public int SubmissionPort { get; }
+    public int LmtpPort { get; }
+    public int RelayPort { get; }
+
+    public string DovecotLog => ReadOrNone(Path.Combine(_root, "dovecot.log"));
+    public string MailLog => ReadOrNone(Path.Combine(_root, "maillog"));
+
+    /// <summary>Starts Dovecot and its relay with one mailbox per (user, password); users log in with their full address.</summary>
+    public static async Task<MailServer> StartAsync(IEnumerable<(string User, string Password)> users, string domain = "mail.test", string? headerChecks = null)
+    {
+        Daemons.RequireRoot("A real Dovecot and Postfix");
+        if (!File.Exists("/usr/sbin/dovecot") || !File.Exists("/usr/sbin/postfix"))
+        {
+            throw new InvalidOperationException("Dovecot or Postfix is not installed: run test.sh once (it installs dovecot-imapd, dovecot-submissiond, dovecot-lmtpd and postfix).");
+        }
+        var root = Directory.CreateTempSubdirectory("mailroom-mailserver-").FullName;
+        var server = new MailServer(root, domain);
+        try
+        {
+            await server.ConfigureAsync(users, headerChecks);
+            await Daemons.RunAsync("postfix", "-c", server._postfixConf, "start");
+            // In the foreground, as our child: a daemonised Dovecot keeps the pipes of whoever
+            // started it open, so waiting for its output would never end.
+            server._dovecot = Process.Start(new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", server._dovecotConf]) { UseShellExecute = false })
+                ?? throw new InvalidOperationException("Could not start Dovecot.");
+            foreach (var port in new[] { server.RelayPort, server.LmtpPort, server.ImapPort, server.SubmissionPort })
+            {
+                await Daemons.WaitForPortAsync(port, () => server.DovecotLog + server.MailLog);
+            }
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Address(string user) => $"{user}@{Domain}";
+
+    /// <summary>Delivers into the user's INBOX through the relay without authentication, as the provider's own MX would for mail from outside.</summary>
+    public async Task DeliverAsync(MimeMessage message, string user)
+    {
+        using var smtp = new SmtpClient();
+        await smtp.ConnectAsync("127.0.0.1", RelayPort, MailKit.Security.SecureSocketOptions.None);
+        await smtp.SendAsync(message, MailboxAddress.Parse(message.From.Mailboxes.FirstOrDefault()?.Address ?? $"nobody@{Domain}"), [MailboxAddress.Parse(Address(user))]);
+        await smtp.DisconnectAsync(true);
+    }
+
+    /// <summary>What a provider does after restoring a backup or rebuilding its index: every UID changes meaning.</summary>
+    public Task ChangeUidValidityAsync(string user, uint uidValidity, string mailbox = "INBOX") =>
+        Daemons.RunAsync("doveadm", "-c", _dovecotConf, "mailbox", "update", "-u", Address(user), "--uid-validity", uidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture), mailbox);
+
+    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks)
+    {
+        // Dovecot's login processes (dovenull) and Postfix (postfix) must reach into the temp dir.
+        await Daemons.RunAsync("chmod", "755", _root);
+        var mail = Directory.CreateDirectory(Path.Combine(_root, "mail")).FullName;
+        await Daemons.RunAsync("chown", "dovecot:dovecot", mail);
+        Directory.CreateDirectory(Path.Combine(_root, "run"));
+        Directory.CreateDirectory(Path.Combine(_root, "state"));
+        var passwd = Path.Combine(_root, "passwd");
+        await File.WriteAllLinesAsync(passwd, users.Select(u => $"{Address(u.User)}:{{PLAIN}}{u.Password}::::::"));
+
+        await File.WriteAllTextAsync(_dovecotConf, $$"""
+            protocols = imap lmtp submission
+            base_dir = {{_root}}/run
+            state_dir = {{_root}}/state
+            instance_name = mailroom-test-{{ImapPort}}
+            listen = 127.0.0.1
+            ssl = no
+            disable_plaintext_auth = no
+            auth_mechanisms = plain login
+            log_path = {{_root}}/dovecot.log
+            mail_location = maildir:{{mail}}/%u
+            mail_uid = dovecot
+            mail_gid = dovecot
+            first_valid_uid = 1
+            hostname = {{Domain}}
+            postmaster_address = postmaster@{{Domain}}
+            # Tests open many sessions per user from one address (the default allows 10).
+            mail_max_userip_connections = 200
+            passdb {
+              driver = passwd-file
+              args = scheme=PLAIN {{passwd}}
+            }
+            userdb {
+              driver = static
+              args = uid=dovecot gid=dovecot home={{mail}}/%u
+            }
+            namespace inbox {
+              inbox = yes
+              mailbox Sent {
+                special_use = \Sent
+                auto = subscribe
+              }
+              mailbox Trash {
+                special_use = \Trash
+                auto = subscribe
+              }
+            }
+            service imap-login {
+              inet_listener imap {
+                address = 127.0.0.1
+                port = {{ImapPort}}
+              }
+              inet_listener imaps {
+                port = 0
+              }
+            }
+            service lmtp {
+              inet_listener lmtp {
+                address = 127.0.0.1
+                port = {{LmtpPort}}
+              }
+            }
+            service submission-login {
+              inet_listener submission {
+                address = 127.0.0.1
+                port = {{SubmissionPort}}
+              }
+            }
+            submission_relay_host = 127.0.0.1
+            submission_relay_port = {{RelayPort}}
+            submission_relay_trusted = yes
+            """);
+
+        Directory.CreateDirectory(_postfixConf);
+        var queue = Directory.CreateDirectory(Path.Combine(_root, "queue")).FullName;
+        var data = Directory.CreateDirectory(Path.Combine(_root, "data")).FullName;
+        await Daemons.RunAsync("chown", "postfix", data);
+        var checks = "";
+        if (headerChecks is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_postfixConf, "header_checks"), headerChecks);
+            checks = $"header_checks = regexp:{_postfixConf}/header_checks";
+        }
+        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "main.cf"), $"""
+            compatibility_level = 3.6
+            queue_directory = {queue}
+            data_directory = {data}
+            maillog_file = {_root}/maillog
+            maillog_file_prefixes = {_root}
+            inet_interfaces = 127.0.0.1
+            inet_protocols = ipv4
+            myhostname = relay.{Domain}
+            mydestination = {Domain}
+            mynetworks = 127.0.0.0/8
+            local_recipient_maps =
+            local_transport = lmtp:inet:127.0.0.1:{LmtpPort}
+            smtp_host_lookup = native
+            {checks}
+
+            """);
+        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "master.cf"), PostfixInstance.MasterCf(RelayPort));
+        await Daemons.RunAsync("postfix", "-c", _postfixConf, "check");
+    }
+
+    private static string ReadOrNone(string path) => File.Exists(path) ? File.ReadAllText(path) : $"(no {Path.GetFileName(path)})";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dovecot is { HasExited: false })
+        {
+            _dovecot.Kill(entireProcessTree: true);
+            await _dovecot.WaitForExitAsync();
+        }
+        _dovecot?.Dispose();
+        await StopQuietlyAsync(Path.Combine(_root, "queue", "pid", "master.pid"), "postfix", "-c", _postfixConf, "stop");
+        Daemons.DeleteQuietly(_root);
+    }
+
+    private static async Task StopQuietlyAsync(string pidFile, string command, params string[] args)
+    {
+        // Read by cat: Postfix's master holds a lock on its pid file that .NET's FileStream refuses.
+        if (!File.Exists(pidFile) || !int.TryParse((await Daemons.RunAsync("cat", pidFile)).Trim(), out var pid))
+        {
+            return;
+        }
+        try
+        {
+            await Daemons.RunAsync(command, args);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not running (it failed to start): nothing to stop.
+        }
+        await Daemons.WaitForExitAsync(pid);
+    }
+}
