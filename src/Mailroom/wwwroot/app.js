@@ -64,3 +64,30 @@ document.addEventListener("click", async (event) => {
     }
   });
 })();
+
+// A table box that scrolls sideways must be reachable by keyboard (to scroll it with the arrow keys)
+// even when its rows hold no link or button: such a box becomes a focusable, named region, for as
+// long as it overflows.
+(() => {
+  const mark = () => {
+    for (const box of document.querySelectorAll(".table-wrap, .table-scroll")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        const table = box.querySelector("table");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", ((table && table.getAttribute("aria-label")) || "Table") + " (scrolls sideways)");
+        box.dataset.scrollMarked = "";
+      } else if (!scrolls && "scrollMarked" in box.dataset) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollMarked;
+      }
+    }
+  };
+  let pending = 0;
+  const later = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(mark); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark); else mark();
+  window.addEventListener("resize", later);
+})();
