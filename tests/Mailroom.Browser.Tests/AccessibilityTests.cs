@@ -126,19 +126,8 @@ public sealed class AccessibilityTests : BrowserTest
             {
                 failures.Add($"  {role} · {name} ({new Uri(page.Url).PathAndQuery}) at {width} px: {violation}");
             }
-            await ScreenshotAsync(page, $"a11y-{role}-{Regex.Replace(name, "[^a-z0-9]+", "-")}-{width}");
+            await Screenshots.TakeAsync(page, $"a11y-{role}-{Regex.Replace(name, "[^a-z0-9]+", "-")}-{width}");
         }
         await page.SetViewportSizeAsync(1280, 860);
-    }
-
-    /// <summary>Screenshots for looking at every page by eye, when MAILROOM_SCREENSHOTS names a folder.</summary>
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("MAILROOM_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
-        }
     }
 }

@@ -36,6 +36,7 @@ public sealed class ResponsiveTests : BrowserTest
         await toggle.ClickAsync();
         await Expect(toggle).ToHaveAttributeAsync("aria-expanded", "true");
         await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Members", Exact = true })).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, "phone-menu-open", fullPage: false);
         await page.Keyboard.PressAsync("Escape");
         await Expect(nav).ToBeHiddenAsync();
         await Expect(toggle).ToBeFocusedAsync();
@@ -49,6 +50,7 @@ public sealed class ResponsiveTests : BrowserTest
         await page.GetByLabel("Task menu").ClickAsync();
         var panel = page.Locator(".settings[open] .settings-panel");
         await Expect(panel).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, "phone-task-menu", fullPage: false);
         var box = (await panel.BoundingBoxAsync())!;
         Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"The task menu spans {box.X}..{box.X + box.Width} px of a 390-px window");
     });
@@ -71,6 +73,7 @@ public sealed class ResponsiveTests : BrowserTest
         var main = (await page.GetByRole(AriaRole.Main).BoundingBoxAsync())!;
         var nav = (await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).BoundingBoxAsync())!;
         Assert.True(nav.Y >= main.Y + main.Height - 1, $"The navigation (top {nav.Y}) should follow the page (bottom {main.Y + main.Height})");
+        await Screenshots.TakeAsync(page, "phone-no-script");
         await menuLink.ClickAsync();
         Assert.EndsWith("#sidebar", page.Url);
         await context.CloseAsync();
