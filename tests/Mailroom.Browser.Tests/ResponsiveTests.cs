@@ -53,6 +53,12 @@ public sealed class ResponsiveTests : BrowserTest
         await Screenshots.TakeAsync(page, "phone-task-menu", fullPage: false);
         var box = (await panel.BoundingBoxAsync())!;
         Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"The task menu spans {box.X}..{box.X + box.Width} px of a 390-px window");
+
+        // Copying is announced through the field's live region, not only by the button's new label.
+        var status = panel.Locator("[aria-live=polite]");
+        await Expect(status).ToBeEmptyAsync();
+        await panel.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Copy ") }).ClickAsync();
+        await Expect(status).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Copied to the clipboard|Selected: press Ctrl\\+C to copy)$"));
     });
 
     [Fact]

@@ -58,7 +58,8 @@ public sealed class SeededWorkspace
     public static async Task<IPage> SignInAsync(IBrowser browser, MailroomServer server, string email, Func<IBrowserContext, Task>? prepare = null)
     {
         var context = await browser.NewContextAsync(new() { BaseURL = server.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 860 } });
-        context.SetDefaultTimeout(15_000);
+        // Longer than the other tests' 15 s: these walk many pages, on a machine the whole suite shares.
+        context.SetDefaultTimeout(30_000);
         if (prepare is not null)
         {
             await prepare(context);
