@@ -90,4 +90,6 @@ document.addEventListener("click", async (event) => {
   const later = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(mark); };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark); else mark();
   window.addEventListener("resize", later);
+  // Blazor's enhanced navigation swaps the page without a new DOMContentLoaded.
+  window.addEventListener("load", () => window.Blazor?.addEventListener?.("enhancedload", mark));
 })();
