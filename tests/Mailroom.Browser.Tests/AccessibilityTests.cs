@@ -90,7 +90,7 @@ public sealed class AccessibilityTests : BrowserTest
                 await page.GotoAsync(url);
                 if (await page.Locator(".empty-state[role=alert]").CountAsync() > 0)
                 {
-                    failures.Add($"{role}: {from} links to {url}, which says: {(await page.Locator(".empty-state[role=alert] h2").InnerTextAsync()).Trim()}");
+                    failures.Add($"{role}: {from} links to {url}, which says: {(await page.Locator(".empty-state[role=alert] :is(h1, h2)").InnerTextAsync()).Trim()}");
                     continue;
                 }
                 if (role == "guest" && !CopyCheckedElsewhere.Contains(url) && await page.GetByText(new Regex("create the first|below", RegexOptions.IgnoreCase)).CountAsync() > 0)
