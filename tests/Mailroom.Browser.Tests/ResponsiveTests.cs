@@ -54,6 +54,18 @@ public sealed class ResponsiveTests : BrowserTest
         var box = (await panel.BoundingBoxAsync())!;
         Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"The task menu spans {box.X}..{box.X + box.Width} px of a 390-px window");
 
+        // So does a popover in a table that scrolls inside its box (a member's "Deactivate").
+        await page.GotoAsync("/admin/members");
+        await page.Locator("tr", new() { HasText = "Mia Member" }).GetByText("Deactivate", new() { Exact = true }).ClickAsync();
+        var confirm = page.Locator(".settings[open] .settings-panel");
+        await Expect(confirm).ToBeVisibleAsync();
+        var confirmBox = (await confirm.BoundingBoxAsync())!;
+        Assert.True(confirmBox.X >= 0 && confirmBox.X + confirmBox.Width <= 390, $"The Deactivate panel spans {confirmBox.X}..{confirmBox.X + confirmBox.Width} px of a 390-px window");
+        Assert.True((await WidthsAsync(page)).ScrollWidth <= 390, "The open Deactivate panel widens the page");
+        await Screenshots.TakeAsync(page, "phone-members-deactivate", fullPage: false);
+        await page.GotoAsync($"/tasks/{seed.TaskId}");
+        await page.GetByLabel("Task menu").ClickAsync();
+
         // Copying is announced through the field's live region, not only by the button's new label.
         var status = panel.Locator("[aria-live=polite]");
         await Expect(status).ToBeEmptyAsync();
