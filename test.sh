@@ -26,6 +26,14 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# axe-core for the browser tests' accessibility check (AccessibilityTests; git-ignored folder).
+AXE_VERSION=4.14.1
+if [ ! -f tests/Mailroom.Browser.Tests/axe/node_modules/axe-core/axe.min.js ] \
+  || ! grep -q "\"version\": \"$AXE_VERSION\"" tests/Mailroom.Browser.Tests/axe/node_modules/axe-core/package.json; then
+  command -v npm >/dev/null || { $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+  npm install --silent --no-save --no-package-lock --prefix tests/Mailroom.Browser.Tests/axe "axe-core@$AXE_VERSION"
+fi
+
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 # A PostgreSQL server of our own, in a temp dir (it refuses to run as root: use its own user).

@@ -5,6 +5,7 @@ document.addEventListener("click", async (event) => {
   if (!button) return;
   const text = button.getAttribute("data-copy");
   const label = button.querySelector("[data-copy-label]");
+  const status = button.parentElement && button.parentElement.querySelector("[data-copy-status]");
   let copied = false;
   try {
     if (navigator.clipboard && window.isSecureContext) {
@@ -30,4 +31,65 @@ document.addEventListener("click", async (event) => {
     button.classList.toggle("is-copied", copied);
     setTimeout(() => { label.textContent = original; button.classList.remove("is-copied"); }, 2000);
   }
+  // The live region announces the outcome; it is emptied later so the same message is announced again next time.
+  if (status) {
+    status.textContent = copied ? "Copied to the clipboard" : "Selected: press Ctrl+C to copy";
+    setTimeout(() => { status.textContent = ""; }, 4000);
+  }
 });
+
+// Navigation on narrow screens: the menu button (layout's topbar) opens the sidebar over the page.
+// Without this script the CSS shows a link to the sidebar instead, which sits below the content.
+(() => {
+  const toggle = () => document.querySelector("[data-nav-toggle]");
+  const setOpen = (open) => {
+    const button = toggle();
+    const sidebar = button && document.getElementById(button.getAttribute("aria-controls"));
+    if (!sidebar) return;
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    sidebar.classList.toggle("is-open", open);
+  };
+  const isOpen = () => toggle()?.getAttribute("aria-expanded") === "true";
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-nav-toggle]")) {
+      setOpen(!isOpen());
+    } else if (isOpen() && !event.target.closest("#sidebar")) {
+      setOpen(false);
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && isOpen()) {
+      setOpen(false);
+      toggle().focus();
+    }
+  });
+})();
+
+// A table box that scrolls sideways must be reachable by keyboard (to scroll it with the arrow keys)
+// even when its rows hold no link or button: such a box becomes a focusable, named region, for as
+// long as it overflows.
+(() => {
+  const mark = () => {
+    for (const box of document.querySelectorAll(".table-wrap, .table-scroll")) {
+      const scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        const table = box.querySelector("table");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", ((table && table.getAttribute("aria-label")) || "Table") + " (scrolls sideways)");
+        box.dataset.scrollMarked = "";
+      } else if (!scrolls && "scrollMarked" in box.dataset) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.scrollMarked;
+      }
+    }
+  };
+  let pending = 0;
+  const later = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(mark); };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark); else mark();
+  window.addEventListener("resize", later);
+  // Blazor's enhanced navigation swaps the page without a new DOMContentLoaded.
+  window.addEventListener("load", () => window.Blazor?.addEventListener?.("enhancedload", mark));
+})();
