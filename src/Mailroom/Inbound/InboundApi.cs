@@ -26,7 +26,7 @@ public static class InboundApi
         {
             filter = Enum.TryParse<InboundStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                 ? parsed
-                : throw AppProblem.Invalid("invalid_status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<InboundStatus>().Select(n => n.ToLowerInvariant()))}.");
+                : throw AppProblem.Invalid("invalid_status", $"Unknown status '{status}'. Use one of: {string.Join(", ", Enum.GetNames<InboundStatus>().Select(n => n.ToLowerInvariant()))}. Recipients refused at RCPT are at /api/inbound/refusals.");
         }
         return TypedResults.Ok(await log.ListAsync(await db.RequireAsync(http.User, ct), filter, address, take ?? 100, ct));
     }

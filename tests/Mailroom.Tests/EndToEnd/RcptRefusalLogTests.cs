@@ -160,6 +160,17 @@ public class RcptRefusalLogTests
         Assert.Equal($"sales-old@{server.MailDomain}", Assert.Single(refused).Address);
         Assert.Equal($"helpdesk@{server.MailDomain}", Assert.Single(await server.Http.GetAsync<List<Refusal>>("/api/inbound/refusals?address=HELPDESK")).Address);
 
+        using (var wrongStatus = await server.Http.GetAsync("/api/inbound?status=refused"))
+        {
+            var problem = await Api.ProblemAsync(wrongStatus);
+            Assert.Equal(("invalid_status", 400), (problem.Code, problem.Status));
+            Assert.Contains("/api/inbound/refusals", problem.Detail);
+        }
+        using (var tooLong = await server.Http.GetAsync("/api/inbound/refusals?address=" + new string('a', 321)))
+        {
+            Assert.Equal("invalid_address", (await Api.ProblemAsync(tooLong)).Code);
+        }
+
         var page = await PageAsync(server, "/admin/inbound?address=shop.example");
         Assert.Contains("Quote for 40 chairs", page);
         Assert.Contains($"sales-old@{server.MailDomain}", page);
