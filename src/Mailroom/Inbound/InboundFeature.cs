@@ -20,6 +20,8 @@ public static class InboundFeature
         services.AddSingleton<IntakeActivity>();
         services.AddSingleton<StepAside>();
         services.AddSingleton<IntakeWriter>();
+        services.AddSingleton<RefusalRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<RefusalRecorder>());
         services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         services.AddHostedService<InboundProcessor>();
         services.AddOptions<VerificationOptions>().BindConfiguration(VerificationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -27,6 +29,7 @@ public static class InboundFeature
         services.AddSingleton<ISenderVerifier, SenderVerifier>();
         services.AddScoped<MessageHandler>();
         services.AddScoped<InboundLog>();
+        services.AddScoped<InboundLinks>();
         return services;
     }
 }

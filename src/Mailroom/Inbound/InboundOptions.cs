@@ -78,4 +78,16 @@ public sealed class InboundOptions
     /// <summary>Bytes of header block read; a message with a larger one is kept unread as malformed.</summary>
     [Range(1024, int.MaxValue)]
     public int MaxHeaderSize { get; set; } = 1024 * 1024;
+
+    /// <summary>How long a recipient refused at RCPT stays in the inbound log (from the last time it was refused).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan RefusalRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Refusal rows kept at most; the oldest go first, so a flood of refused addresses never fills the disk.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxRefusals { get; set; } = 100_000;
+
+    /// <summary>A refusal repeated (same address, sender and reason) within this time of the last one is counted on its row, not added.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan RefusalCollapseWindow { get; set; } = TimeSpan.FromHours(1);
 }

@@ -12,35 +12,47 @@ namespace Mailroom.Inbound;
 /// integrations, lists and tasks (and the Email app's rules) at RCPT time, and a message is answered 250 only once its bytes are fsynced in
 /// the blob store and its row committed.
 /// </summary>
-public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationLookup integrations, BlobStore blobs, IntakeWriter writer, IOptions<InboundOptions> options, ILogger<IntakeSink> logger) : ISmtpMessageSink
+public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationLookup integrations, BlobStore blobs, IntakeWriter writer, RefusalRecorder refusals, IOptions<InboundOptions> options, ILogger<IntakeSink> logger) : ISmtpMessageSink
 {
     public async ValueTask<SmtpResponse> CheckRecipientAsync(SmtpSessionContext session, string mailFrom, string recipient, CancellationToken cancellationToken)
+    {
+        var (reason, response) = await DecideAsync(recipient, mailFrom, cancellationToken);
+        if (reason is { } refused)
+        {
+            // The inbound log's answer to "why didn't my email arrive?": offered to a queue, never awaited.
+            refusals.Record(session, mailFrom, recipient, refused, response);
+        }
+        return response;
+    }
+
+    private async ValueTask<(RefusalReason? Reason, SmtpResponse Response)> DecideAsync(string recipient, string mailFrom, CancellationToken cancellationToken)
     {
         // What is known in memory is answered right here, on the listener's event loop; anything that
         // needs the database runs on the thread pool, so one client probing unknown addresses never
         // delays the replies of the other sessions on the loop.
         if (integrations.TryRemembered(recipient, out var remembered))
         {
-            return remembered ? SmtpResponse.RecipientOk : Removed(recipient);
+            return remembered ? (null, SmtpResponse.RecipientOk) : (RefusalReason.AddressRemoved, Removed(recipient));
         }
         await Task.Yield();
         switch (await integrations.AcceptsAsync(recipient, cancellationToken))
         {
             case true:
-                return SmtpResponse.RecipientOk;
+                return (null, SmtpResponse.RecipientOk);
             case false:
-                return Removed(recipient);
+                return (RefusalReason.AddressRemoved, Removed(recipient));
         }
         await using var scope = scopes.CreateAsyncScope();
         var resolver = scope.ServiceProvider.GetRequiredService<RecipientResolver>();
         var target = await resolver.ResolveAsync(recipient, cancellationToken);
         if (target is null)
         {
-            return new SmtpResponse(550, "5.1.1", $"<{recipient}>: no such address here");
+            return (resolver.LocalPartOf(recipient) is null ? RefusalReason.OtherDomain : RefusalReason.UnknownAddress,
+                new SmtpResponse(550, "5.1.1", $"<{recipient}>: no such address here"));
         }
         if (target.Integration is { RemovedAt: not null })
         {
-            return Removed(recipient);
+            return (RefusalReason.AddressRemoved, Removed(recipient));
         }
         if (target.Kind is MailTargetKind.List or MailTargetKind.Task)
         {
@@ -48,10 +60,16 @@ public sealed partial class IntakeSink(IServiceScopeFactory scopes, IntegrationL
             var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
             if (await scope.ServiceProvider.GetRequiredService<TaskMail>().RefusalAsync(db, target, mailFrom, cancellationToken) is { } refusal)
             {
-                return new SmtpResponse(550, "5.7.1", $"<{recipient}>: {refusal}");
+                var reason = refusal switch
+                {
+                    TaskMail.GuestRefusal => RefusalReason.GuestSender,
+                    TaskMail.DisabledRefusal => RefusalReason.EmailAppOff,
+                    _ => RefusalReason.Other,
+                };
+                return (reason, new SmtpResponse(550, "5.7.1", $"<{recipient}>: {refusal}"));
             }
         }
-        return SmtpResponse.RecipientOk;
+        return (null, SmtpResponse.RecipientOk);
     }
 
     public async ValueTask<IReadOnlyList<SmtpResponse>> DeliverAsync(SmtpSessionContext session, SmtpEnvelope envelope, SmtpMessageBody message, CancellationToken cancellationToken)

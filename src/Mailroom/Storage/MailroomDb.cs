@@ -28,6 +28,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<PostAttachment> PostAttachments => Set<PostAttachment>();
     public DbSet<EmailIntegration> EmailIntegrations => Set<EmailIntegration>();
     public DbSet<InboundMessage> InboundMessages => Set<InboundMessage>();
+    public DbSet<RcptRefusal> RcptRefusals => Set<RcptRefusal>();
     public DbSet<Space> Spaces => Set<Space>();
     public DbSet<SpaceGuest> SpaceGuests => Set<SpaceGuest>();
     public DbSet<TaskList> TaskLists => Set<TaskList>();
@@ -46,6 +47,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        builder.ApplyConfiguration(new RcptRefusalMapping());
 
         builder.Entity<Workspace>(e =>
         {
@@ -152,6 +154,8 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             // The guards against making one email into two tasks of a list, whatever crashes or redeliveries.
             e.HasIndex(x => new { x.ListId, x.InboundMessageId }).IsUnique();
             e.HasIndex(x => new { x.ListId, x.EmailMessageId }).IsUnique();
+            // The inbound log links a message to the task it made.
+            e.HasIndex(x => x.InboundMessageId);
             e.HasOne<TaskList>().WithMany().HasForeignKey(x => x.ListId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.CreatedByUserId).OnDelete(DeleteBehavior.SetNull);
             e.HasMany(x => x.Assignees).WithOne().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
@@ -177,6 +181,8 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.HasIndex(x => new { x.TaskId, x.CreatedAt });
             e.HasIndex(x => new { x.TaskId, x.InboundMessageId }).IsUnique();
             e.HasIndex(x => new { x.TaskId, x.EmailMessageId }).IsUnique();
+            // The inbound log links a message to the comment it made.
+            e.HasIndex(x => x.InboundMessageId);
             e.HasOne<WorkTask>().WithMany().HasForeignKey(x => x.TaskId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<Comment>().WithMany().HasForeignKey(x => x.ParentCommentId).OnDelete(DeleteBehavior.Cascade);
             e.HasOne<User>().WithMany().HasForeignKey(x => x.AuthorUserId).OnDelete(DeleteBehavior.SetNull);

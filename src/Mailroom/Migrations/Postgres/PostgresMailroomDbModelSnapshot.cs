@@ -209,6 +209,62 @@ namespace Mailroom.Migrations.Postgres
                     b.ToTable("InboundMessages");
                 });
 
+            modelBuilder.Entity("Mailroom.Inbound.RcptRefusal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("EnhancedCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MailFrom")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ReplyCode")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReplyText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("Address", "LastSeenAt");
+
+                    b.ToTable("RcptRefusals");
+                });
+
             modelBuilder.Entity("Mailroom.Integrations.EmailIntegration", b =>
                 {
                     b.Property<Guid>("Id")
@@ -595,6 +651,8 @@ namespace Mailroom.Migrations.Postgres
 
                     b.HasIndex("AuthorUserId");
 
+                    b.HasIndex("InboundMessageId");
+
                     b.HasIndex("ParentCommentId");
 
                     b.HasIndex("TaskId", "CreatedAt");
@@ -889,6 +947,8 @@ namespace Mailroom.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("InboundMessageId");
 
                     b.HasIndex("LocalPart")
                         .IsUnique();

@@ -203,6 +203,62 @@ namespace Mailroom.Migrations.Sqlite
                     b.ToTable("InboundMessages");
                 });
 
+            modelBuilder.Entity("Mailroom.Inbound.RcptRefusal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EnhancedCode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MailFrom")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RemoteAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReplyCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplyText")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LastSeenAt");
+
+                    b.HasIndex("Address", "LastSeenAt");
+
+                    b.ToTable("RcptRefusals");
+                });
+
             modelBuilder.Entity("Mailroom.Integrations.EmailIntegration", b =>
                 {
                     b.Property<Guid>("Id")
@@ -589,6 +645,8 @@ namespace Mailroom.Migrations.Sqlite
 
                     b.HasIndex("AuthorUserId");
 
+                    b.HasIndex("InboundMessageId");
+
                     b.HasIndex("ParentCommentId");
 
                     b.HasIndex("TaskId", "CreatedAt");
@@ -883,6 +941,8 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CreatedByUserId");
+
+                    b.HasIndex("InboundMessageId");
 
                     b.HasIndex("LocalPart")
                         .IsUnique();
