@@ -60,6 +60,7 @@ public static class PeopleFeature
         services.AddScoped<MemberService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UnknownAccounts>();
+        services.AddScoped<TimeDisplay>();
         return services;
     }
 
