@@ -1,6 +1,7 @@
 using Mailroom.Hosting;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Mailroom.People;
 
@@ -41,6 +42,10 @@ public sealed class ProfileService(MailroomDb db, UserManager<User> users, SignI
     {
         if (me.TimeZone is null && TimeDisplay.IsKnown(browserZone))
         {
+            if (db.Entry(me).State == EntityState.Detached)
+            {
+                db.Users.Attach(me);
+            }
             me.TimeZone = browserZone;
             await db.SaveChangesAsync(cancellationToken);
         }
