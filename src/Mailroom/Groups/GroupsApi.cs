@@ -17,7 +17,9 @@ public static class GroupsApi
         api.MapGet("/", ListAsync);
         api.MapPost("/", CreateAsync);
         api.MapGet("/{groupId:guid}", GetAsync);
+        api.MapGet("/{groupId:guid}/members", ListMembersAsync);
         api.MapPost("/{groupId:guid}/members", AddMemberAsync);
+        api.MapDelete("/{groupId:guid}/members/{userId:guid}", RemoveMemberAsync);
         return api;
     }
 
@@ -37,9 +39,20 @@ public static class GroupsApi
     private static async Task<Ok<GroupResponse>> GetAsync(Guid groupId, GroupService groups, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(Describe(await groups.GetVisibleAsync(await db.RequireAsync(http.User, ct), groupId, ct)));
 
+    /// <summary>Adds a member, or sets whether an existing member manages the group.</summary>
     private static async Task<NoContent> AddMemberAsync(Guid groupId, MemberRequest request, GroupService groups, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         await groups.AddMemberAsync(await db.RequireAsync(http.User, ct), groupId, request.UserId, request.IsManager, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<IReadOnlyList<GroupMemberView>>> ListMembersAsync(Guid groupId, GroupService groups, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await groups.ListMembersAsync(await db.RequireAsync(http.User, ct), groupId, ct));
+
+    /// <summary>Admins and the group's managers remove anyone; every member may remove themselves (leave).</summary>
+    private static async Task<NoContent> RemoveMemberAsync(Guid groupId, Guid userId, GroupService groups, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        await groups.RemoveMemberAsync(await db.RequireAsync(http.User, ct), groupId, userId, ct);
         return TypedResults.NoContent();
     }
 

@@ -8,11 +8,17 @@ namespace Mailroom.Notifications;
 /// <summary>Each member's own notifications: newest first, an unread count for the bell, marking read.</summary>
 public sealed class NotificationService(MailroomDb db, TimeProvider clock)
 {
-    /// <summary>Tells each follower of the task but the author that an email added a comment. Added to the
-    /// context only: saved with the comment, so a comment notifies exactly once.</summary>
+    /// <summary>Tells each follower of the task but the author that an email added a comment, as each
+    /// one's setting allows (all, only tasks assigned to them, none). Added to the context only:
+    /// saved with the comment, so a comment notifies exactly once.</summary>
     public static async Task NotifyFollowersAsync(MailroomDb db, Guid taskId, Guid commentId, Guid? authorUserId, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var followers = await db.TaskFollowers.Where(f => f.TaskId == taskId).Select(f => f.UserId).ToListAsync(cancellationToken);
+        var followers = await db.TaskFollowers.Where(f => f.TaskId == taskId)
+            .Join(db.Users, f => f.UserId, u => u.Id, (f, u) => new { u.Id, u.TaskNotifications })
+            .Where(u => u.TaskNotifications == TaskNotifications.All
+                || (u.TaskNotifications == TaskNotifications.Assigned && db.TaskAssignees.Any(a => a.TaskId == taskId && a.UserId == u.Id)))
+            .Select(u => u.Id)
+            .ToListAsync(cancellationToken);
         foreach (var userId in followers.Where(id => id != authorUserId))
         {
             db.Notifications.Add(new Notification { UserId = userId, TaskId = taskId, CommentId = commentId, Text = text.Length <= 1000 ? text : text[..1000], CreatedAt = at });

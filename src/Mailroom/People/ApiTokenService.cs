@@ -32,5 +32,15 @@ public sealed class ApiTokenService(MailroomDb db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>Revokes every token of the member, saved with the caller's next save.</summary>
+    public async Task RevokeAllAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        foreach (var token in await db.ApiTokens.Where(t => t.UserId == actor.Id && t.RevokedAt == null).ToListAsync(cancellationToken))
+        {
+            token.RevokedAt = now;
+        }
+    }
+
     private static ApiTokenView View(ApiToken t, DateTimeOffset now) => new(t.Id, t.Name, t.CreatedAt, t.ExpiresAt, t.ExpiresAt is { } e && e <= now);
 }

@@ -13,12 +13,17 @@ public static class PeopleApi
     public sealed record NewTokenResponse(Guid Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Token);
     public sealed record NewMemberRequest(string DisplayName, string Email, string Password, WorkspaceRole Role);
     public sealed record UpdateMemberRequest(WorkspaceRole? Role, bool? Active);
+    public sealed record UpdateProfileRequest(string? DisplayName, string? TimeZone, TaskNotifications? TaskNotifications);
+    public sealed record PasswordRequest(string CurrentPassword, string NewPassword, bool SignOutOtherSessions);
 
     public static RouteGroupBuilder MapPeopleApi(this IEndpointRouteBuilder app)
     {
         // Exchanging a password for a token goes through Identity's lockout like the sign-in page.
         app.MapPost("/api/auth/token", IssueTokenAsync).AllowAnonymous().WithTags("People").DisableAntiforgery();
         app.MapGet("/api/me", MeAsync).RequireAuthorization().WithTags("People");
+        app.MapGet("/api/me/profile", ProfileAsync).RequireAuthorization().WithTags("People");
+        app.MapPatch("/api/me/profile", UpdateProfileAsync).RequireAuthorization().WithTags("People");
+        app.MapPost("/api/me/password", ChangePasswordAsync).RequireAuthorization().WithTags("People");
 
         var tokens = app.MapGroup("/api/auth/tokens").RequireAuthorization().WithTags("People");
         tokens.MapGet("/", ListTokensAsync);
@@ -77,6 +82,32 @@ public static class PeopleApi
 
     private static async Task<Ok<MemberView>> MeAsync(MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await members.GetAsync(await db.RequireAsync(http.User, ct), ct));
+
+    private static async Task<Ok<ProfileView>> ProfileAsync(MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(ProfileView.Of(await db.RequireAsync(http.User, ct)));
+
+    /// <summary>Any field may be left out; <c>timeZone</c> is an IANA id this server knows.</summary>
+    private static async Task<Ok<ProfileView>> UpdateProfileAsync(UpdateProfileRequest request, ProfileService profiles, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var me = await db.RequireAsync(http.User, ct);
+        if (request.DisplayName is not null)
+        {
+            await profiles.RenameAsync(me, request.DisplayName, ct);
+        }
+        await profiles.SetPreferencesAsync(me, request.TaskNotifications, request.TimeZone, ct);
+        return TypedResults.Ok(ProfileView.Of(me));
+    }
+
+    /// <summary>
+    /// The old password stops working at once. <c>signOutOtherSessions</c> also ends every cookie
+    /// session and revokes every API token, the one calling included.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> ChangePasswordAsync(PasswordRequest request, ProfileService profiles, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var me = await db.RequireAsync(http.User, ct);
+        var refused = await profiles.ChangePasswordAsync(me, request.CurrentPassword, request.NewPassword, request.SignOutOtherSessions, ct);
+        return refused is { Problem: var problem } ? problem.ToResult() : TypedResults.NoContent();
+    }
 
     private static async Task<Ok<IReadOnlyList<MemberView>>> ListAsync(MemberService members, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await members.ListAsync(await db.RequireAsync(http.User, ct), ct));

@@ -60,6 +60,11 @@ public static class PeopleFeature
         services.AddScoped<MemberService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UnknownAccounts>();
+        services.AddScoped<TimeDisplay>();
+        services.AddScoped<ProfileService>();
+        // The stamp is also compared on every request (CurrentUser); this only makes stale cookies
+        // get deleted soon instead of after Identity's default half hour.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         return services;
     }
 

@@ -11,6 +11,15 @@ public sealed class User : IdentityUser<Guid>
     public WorkspaceRole Role { get; set; } = WorkspaceRole.Member;
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>
+    /// The IANA zone every time is shown in (and the composer's "send later" reads). Null until
+    /// the member or their browser chose one: times show in UTC, and the next sign-in takes the
+    /// browser's zone.
+    /// </summary>
+    public string? TimeZone { get; set; }
+
+    public TaskNotifications TaskNotifications { get; set; } = TaskNotifications.All;
+
     public bool IsAdmin => Role is WorkspaceRole.Owner or WorkspaceRole.Admin;
 
     /// <summary>

@@ -54,7 +54,11 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.PlanId).HasMaxLength(64);
         });
-        builder.Entity<User>(e => e.Property(x => x.DisplayName).HasMaxLength(200));
+        builder.Entity<User>(e =>
+        {
+            e.Property(x => x.DisplayName).HasMaxLength(200);
+            e.Property(x => x.TimeZone).HasMaxLength(100);
+        });
         builder.Entity<ApiToken>(e =>
         {
             e.Property(x => x.Name).HasMaxLength(200);

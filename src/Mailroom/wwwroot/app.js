@@ -93,3 +93,12 @@ document.addEventListener("click", async (event) => {
   // Blazor's enhanced navigation swaps the page without a new DOMContentLoaded.
   window.addEventListener("load", () => window.Blazor?.addEventListener?.("enhancedload", mark));
 })();
+
+/* ---- people ---- */
+// Sign-in and setup send the browser's time zone, so a new member's times start in their own
+// zone. Filled at submit rather than at load, so it also works after an enhanced navigation.
+document.addEventListener("submit", (event) => {
+  const field = event.target instanceof HTMLFormElement && event.target.querySelector("input[data-browser-zone]");
+  if (!field || field.value) return;
+  try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch { /* the server keeps UTC */ }
+}, true);
