@@ -16,10 +16,6 @@ public static class SenderName
         return mail is null || string.Equals(mail, Primary(memberName, name, address), StringComparison.OrdinalIgnoreCase) ? null : mail;
     }
 
-    /// <summary>"Bob Builder (bob@example.com)", or just the one that is known.</summary>
-    public static string Text(string? memberName, string? name, string? address) =>
-        Secondary(memberName, name, address) is { } mail ? $"{Primary(memberName, name, address)} ({mail})" : Primary(memberName, name, address);
-
     // Some clients put the address itself, or quotes, in the display name.
     private static string? Clean(string? value)
     {
