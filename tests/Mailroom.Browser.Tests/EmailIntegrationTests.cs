@@ -50,7 +50,8 @@ public sealed class EmailIntegrationTests : BrowserTest
         await feed.GotoAsync(added.GroupPath);
         var post = await feed.WaitForPostAsync(subject, TimeSpan.FromSeconds(20));
         await Expect(post.MailIcon).ToBeVisibleAsync();
-        await Expect(post.Author).ToHaveTextAsync("grace@example.org");
+        await Expect(post.Author).ToHaveTextAsync("Grace Hopper");
+        await Expect(post.SenderAddress).ToHaveTextAsync("grace@example.org");
         await Expect(post.Body).ToContainTextAsync("Here is this week's news.");
         var attachment = post.Attachment("agenda.txt");
         await Expect(attachment).ToBeVisibleAsync();

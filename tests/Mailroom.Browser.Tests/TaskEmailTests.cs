@@ -70,7 +70,8 @@ public sealed class TaskEmailTests : BrowserTest
         var comment = await task.WaitForCommentAsync("Sounds good, see you Tuesday.", TimeSpan.FromSeconds(20));
         await Expect(comment.Body).ToHaveTextAsync("Sounds good, see you Tuesday.");
         await Expect(comment.MailIcon).ToBeVisibleAsync();
-        await Expect(comment.Author).ToHaveTextAsync("grace@example.org");
+        await Expect(comment.Author).ToHaveTextAsync("Grace Hopper");
+        await Expect(comment.Article.GetByTestId("sender-address")).ToHaveTextAsync("grace@example.org");
         await Expect(comment.QuotedToggle).ToBeVisibleAsync();
         await Expect(comment.QuotedText).Not.ToBeVisibleAsync();
         await Browser.ScreenshotAsync("12-task-email-comment");

@@ -40,6 +40,20 @@ public sealed class NotificationService(MailroomDb db, TimeProvider clock)
     public Task<int> UnreadCountAsync(User actor, CancellationToken cancellationToken = default) =>
         db.Notifications.CountAsync(n => n.UserId == actor.Id && n.ReadAt == null, cancellationToken);
 
+    /// <summary>
+    /// Opening a notification: it, and the member's other unread notifications of the same task
+    /// (the task page shows all of them), become read. Returns the task to open.
+    /// </summary>
+    public async Task<Guid> OpenAsync(User actor, Guid notificationId, CancellationToken cancellationToken = default)
+    {
+        var taskId = await db.Notifications.Where(n => n.Id == notificationId && n.UserId == actor.Id).Select(n => (Guid?)n.TaskId).FirstOrDefaultAsync(cancellationToken)
+            ?? throw AppProblem.NotFound("The notification");
+        var now = clock.GetUtcNow();
+        await db.Notifications.Where(n => n.UserId == actor.Id && n.TaskId == taskId && n.ReadAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+        return taskId;
+    }
+
     public async Task MarkReadAsync(User actor, Guid? notificationId, CancellationToken cancellationToken = default)
     {
         var query = db.Notifications.Where(n => n.UserId == actor.Id && n.ReadAt == null);

@@ -1,3 +1,4 @@
+using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,25 @@ public static class NotificationsApi
             await n.MarkReadAsync(await db.RequireAsync(http.User, ct), null, ct);
             return TypedResults.NoContent();
         });
+        // The link each notification is in the web UI: a plain GET, so it works from the bell,
+        // a middle click or a bookmark. It changes only the member's own read marks, which is all
+        // a forged link could do, and lands on the task itself.
+        app.MapGet("/notifications/{id:guid}/open", OpenAsync).RequireAuthorization().ExcludeFromDescription();
         return api;
+    }
+
+    private static async Task<RedirectHttpResult> OpenAsync(Guid id, NotificationService notifications, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var taskId = await notifications.OpenAsync(await db.RequireAsync(http.User, ct), id, ct);
+            return TypedResults.LocalRedirect($"/tasks/{taskId}");
+        }
+        catch (AppProblem problem) when (problem.Status == StatusCodes.Status404NotFound)
+        {
+            // Someone else's or a deleted notification: back to one's own list, which says nothing about it.
+            return TypedResults.LocalRedirect("/notifications");
+        }
     }
 
     private static async Task<Ok<IReadOnlyList<NotificationView>>> ListAsync(bool? unreadOnly, int? take, NotificationService notifications, MailroomDb db, HttpContext http, CancellationToken ct) =>

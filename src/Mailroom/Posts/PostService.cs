@@ -42,9 +42,15 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
 
     public async Task<(PostAttachment Attachment, Stream Content)> OpenAttachmentAsync(User actor, Guid postId, Guid attachmentId, CancellationToken cancellationToken = default)
     {
-        var post = await FindVisibleAsync(actor, postId, cancellationToken);
-        var attachment = post.Attachments.FirstOrDefault(a => a.Id == attachmentId) ?? throw AppProblem.NotFound("The attachment");
+        var attachment = await FindAttachmentAsync(actor, postId, attachmentId, cancellationToken);
         return (attachment, blobs.OpenRead(attachment.BlobHash));
+    }
+
+    /// <summary>An attachment of a post the member may read: what its download and its thumbnail both ask.</summary>
+    public async Task<PostAttachment> FindAttachmentAsync(User actor, Guid postId, Guid attachmentId, CancellationToken cancellationToken = default)
+    {
+        var post = await FindVisibleAsync(actor, postId, cancellationToken);
+        return post.Attachments.FirstOrDefault(a => a.Id == attachmentId) ?? throw AppProblem.NotFound("The attachment");
     }
 
     /// <summary>
@@ -85,7 +91,7 @@ public sealed class PostService(MailroomDb db, GroupService groups, BlobStore bl
             p.Source == PostSource.Email ? p.AuthorEmail ?? "(unknown sender)" : names.GetValueOrDefault(p.AuthorUserId ?? Guid.Empty, "(former member)"),
             p.AuthorEmail, p.AuthorName, p.Notes, p.CreatedAt, originals && p.InboundMessageId is not null,
             p.Attachments.OrderBy(a => a.FileName)
-                .Select(a => new AttachmentView(a.Id, a.FileName, a.ContentType, a.Size, $"/api/posts/{p.Id}/attachments/{a.Id}"))
+                .Select(a => AttachmentView.Of(a.Id, a.FileName, a.ContentType, a.Size, $"/api/posts/{p.Id}/attachments/{a.Id}"))
                 .ToList(), p.SenderUnverified)).ToList();
     }
 }

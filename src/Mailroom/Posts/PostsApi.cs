@@ -1,5 +1,6 @@
 using Mailroom.Hosting;
 using Mailroom.People;
+using Mailroom.Previews;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,6 +18,7 @@ public static class PostsApi
         var posts = app.MapGroup("/api/posts/{postId:guid}").RequireAuthorization().WithTags("Posts");
         posts.MapGet("/", GetAsync);
         posts.MapGet("/attachments/{attachmentId:guid}", DownloadAttachmentAsync);
+        posts.MapGet("/attachments/{attachmentId:guid}/thumbnail", ThumbnailAsync);
         posts.MapGet("/original", DownloadOriginalAsync);
         return posts;
     }
@@ -37,6 +39,12 @@ public static class PostsApi
     {
         var (attachment, content) = await posts.OpenAttachmentAsync(await db.RequireAsync(http.User, ct), postId, attachmentId, ct);
         return Downloads.File(http.Response, content, attachment.ContentType, attachment.FileName);
+    }
+
+    private static async Task<FileStreamHttpResult> ThumbnailAsync(Guid postId, Guid attachmentId, PostService posts, Thumbnails thumbnails, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var attachment = await posts.FindAttachmentAsync(await db.RequireAsync(http.User, ct), postId, attachmentId, ct);
+        return await ThumbnailResponse.ServeAsync(http.Response, thumbnails, attachment.BlobHash, attachment.ContentType, ct);
     }
 
     private static async Task<FileStreamHttpResult> DownloadOriginalAsync(Guid postId, PostService posts, MailroomDb db, HttpContext http, CancellationToken ct)

@@ -60,10 +60,16 @@ public sealed class CommentService(MailroomDb db, TaskService tasks, BlobStore b
 
     public async Task<(TaskAttachment Attachment, Stream Content)> OpenAttachmentAsync(User actor, Guid taskId, Guid attachmentId, CancellationToken cancellationToken = default)
     {
-        await tasks.FindAsync(actor, taskId, write: false, cancellationToken);
-        var attachment = await db.TaskAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.TaskId == taskId, cancellationToken)
-            ?? throw AppProblem.NotFound("The attachment");
+        var attachment = await FindAttachmentAsync(actor, taskId, attachmentId, cancellationToken);
         return (attachment, blobs.OpenRead(attachment.BlobHash));
+    }
+
+    /// <summary>A file of a task the member may read: what its download and its thumbnail both ask.</summary>
+    public async Task<TaskAttachment> FindAttachmentAsync(User actor, Guid taskId, Guid attachmentId, CancellationToken cancellationToken = default)
+    {
+        await tasks.FindAsync(actor, taskId, write: false, cancellationToken);
+        return await db.TaskAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == attachmentId && a.TaskId == taskId, cancellationToken)
+            ?? throw AppProblem.NotFound("The attachment");
     }
 
     /// <summary>Views by id; top-level comments carry their replies.</summary>

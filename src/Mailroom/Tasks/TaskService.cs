@@ -253,7 +253,7 @@ public sealed class TaskService(MailroomDb db, SpaceService spaces, ListService 
     }
 
     public static AttachmentView Attachment(Guid taskId, TaskAttachment a) =>
-        new(a.Id, a.FileName, a.ContentType, a.Size, $"/api/tasks/{taskId}/attachments/{a.Id}");
+        AttachmentView.Of(a.Id, a.FileName, a.ContentType, a.Size, $"/api/tasks/{taskId}/attachments/{a.Id}");
 
     private async Task<TaskView> SaveAsync(User actor, WorkTask task, TaskList list, bool touched, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Mailroom.Hosting;
 using Mailroom.People;
+using Mailroom.Previews;
 using Mailroom.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -59,6 +60,7 @@ public static class TasksApi
         tasks.MapPost("/comments", AddCommentAsync).WithTags("Comments");
         tasks.MapGet("/activity", ActivityAsync);
         tasks.MapGet("/attachments/{attachmentId:guid}", DownloadAttachmentAsync);
+        tasks.MapGet("/attachments/{attachmentId:guid}/thumbnail", ThumbnailAsync);
         return tasks;
     }
 
@@ -148,6 +150,12 @@ public static class TasksApi
 
     private static async Task<Ok<IReadOnlyList<ActivityView>>> ActivityAsync(Guid taskId, CommentService comments, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await comments.ActivityAsync(await db.RequireAsync(http.User, ct), taskId, ct));
+
+    private static async Task<FileStreamHttpResult> ThumbnailAsync(Guid taskId, Guid attachmentId, CommentService comments, Thumbnails thumbnails, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var attachment = await comments.FindAttachmentAsync(await db.RequireAsync(http.User, ct), taskId, attachmentId, ct);
+        return await ThumbnailResponse.ServeAsync(http.Response, thumbnails, attachment.BlobHash, attachment.ContentType, ct);
+    }
 
     private static async Task<FileStreamHttpResult> DownloadAttachmentAsync(Guid taskId, Guid attachmentId, CommentService comments, MailroomDb db, HttpContext http, CancellationToken ct)
     {

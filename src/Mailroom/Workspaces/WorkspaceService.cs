@@ -18,6 +18,12 @@ public sealed class WorkspaceService(MailroomDb db, IOptions<PlanCatalogOptions>
 
     public IReadOnlyList<Plan> Catalog => plans.Value.Catalog;
 
+    /// <summary>Set when the operator's configuration fixes the plan: then nobody switches it here.</summary>
+    public Plan? PinnedPlan => plans.Value.PinnedPlan;
+
+    /// <summary>Whether this member may switch the plan: the owner, unless the operator pinned it.</summary>
+    public bool MaySwitchPlan(User actor) => actor.Role == WorkspaceRole.Owner && PinnedPlan is null;
+
     public async Task<Workspace> SetIntegrationPermissionAsync(User actor, IntegrationPermission permission, CancellationToken cancellationToken = default)
     {
         actor.RequireAdmin();
@@ -31,12 +37,19 @@ public sealed class WorkspaceService(MailroomDb db, IOptions<PlanCatalogOptions>
         return workspace;
     }
 
-    /// <summary>The owner switches plan (billing comes with a later feature).</summary>
+    /// <summary>
+    /// The owner switches plan, until plan changes go through billing: an admin could otherwise
+    /// lift every limit with one click. A plan the operator pinned is switched by nobody.
+    /// </summary>
     public async Task<Workspace> SwitchPlanAsync(User actor, string planId, CancellationToken cancellationToken = default)
     {
+        if (PinnedPlan is { } pinned)
+        {
+            throw new AppProblem(StatusCodes.Status409Conflict, "plan_pinned", $"This server's configuration keeps the workspace on {pinned.Name}: the plan cannot be changed here.");
+        }
         if (actor.Role != WorkspaceRole.Owner)
         {
-            throw AppProblem.Forbidden("Only the workspace's owner may change its plan.");
+            throw new AppProblem(StatusCodes.Status403Forbidden, "owner_only", "Only the workspace's owner may change its plan.");
         }
         var plan = plans.Value.Find(planId) ?? throw AppProblem.Invalid("unknown_plan", $"There is no plan '{planId}'. Choose one of: {string.Join(", ", plans.Value.Catalog.Select(p => p.Id))}.");
         var workspace = await GetAsync(cancellationToken);

@@ -10,7 +10,7 @@ public static class WorkspacesApi
 {
     public sealed record SetupRequest(string WorkspaceName, string OwnerName, string Email, string Password);
     public sealed record SetupResponse(Guid WorkspaceId, Guid UserId, string Token);
-    public sealed record WorkspaceResponse(Guid Id, string Name, string PlanId, string PlanName, IntegrationPermission IntegrationPermission, PlanLimits Limits);
+    public sealed record WorkspaceResponse(Guid Id, string Name, string PlanId, string PlanName, IntegrationPermission IntegrationPermission, PlanLimits Limits, bool PlanPinned);
     public sealed record SettingsRequest(IntegrationPermission IntegrationPermission);
     public sealed record PlanRequest(string PlanId);
 
@@ -57,6 +57,6 @@ public static class WorkspacesApi
     private static async Task<WorkspaceResponse> DescribeAsync(WorkspaceService workspaces, Workspace workspace, CancellationToken ct)
     {
         var plan = await workspaces.CurrentPlanAsync(ct);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, plan.Id, plan.Name, workspace.IntegrationPermission, plan.Limits);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, plan.Id, plan.Name, workspace.IntegrationPermission, plan.Limits, workspaces.PinnedPlan is not null);
     }
 }

@@ -1,6 +1,7 @@
 using Mailroom.Groups;
 using Mailroom.Plans;
 using Mailroom.Posts;
+using Microsoft.Extensions.Options;
 
 namespace Mailroom.Workspaces;
 
@@ -10,8 +11,8 @@ public static class WorkspacesFeature
     public static IServiceCollection AddWorkspaces(this IServiceCollection services)
     {
         services.AddOptions<PlanCatalogOptions>().BindConfiguration(PlanCatalogOptions.SectionName)
-            .Validate(o => o.Catalog.Count > 0 && o.Find(o.DefaultPlan) is not null, "Mailroom:Plans needs a catalog that contains its DefaultPlan.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlanCatalogOptions>, PlanCatalogValidation>();
         services.AddScoped<SetupService>();
         services.AddScoped<WorkspaceService>();
         services.AddScoped<GroupService>();

@@ -6,6 +6,7 @@ namespace Mailroom.Browser.Tests.Pages;
 public sealed class TaskComment(ILocator article)
 {
     public ILocator MailIcon => article.GetByRole(AriaRole.Img, new() { Name = "Sent by email" });
+    public ILocator Article => article;
     public ILocator Author => article.GetByTestId("author");
     public ILocator Body => article.Locator(".comment-body");
     public ILocator QuotedToggle => article.GetByText("Show quoted text", new() { Exact = true });

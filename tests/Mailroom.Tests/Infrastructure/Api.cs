@@ -9,7 +9,7 @@ public static class Api
     public sealed record SetupResponse(Guid WorkspaceId, Guid UserId, string Token);
     public sealed record Integration(Guid Id, Guid GroupId, string GroupName, string Title, string Address);
     public sealed record IntegrationList(int Active, int? Limit, string PlanId, string PlanName, bool CanAdd, List<Integration> Items);
-    public sealed record Attachment(Guid Id, string FileName, string ContentType, long Size, string DownloadUrl);
+    public sealed record Attachment(Guid Id, string FileName, string ContentType, long Size, string DownloadUrl, string? ThumbnailUrl = null);
     public sealed record Post(Guid Id, Guid GroupId, string Title, string Body, bool FromEmail, string Author, string? AuthorEmail, string? AuthorName, string? Notes, DateTimeOffset CreatedAt, bool HasOriginal, List<Attachment> Attachments, string? BodyHtml = null, bool SenderUnverified = false);
     public sealed record InboundEntry(Guid Id, string Status, string? Kind, string? Outcome, string? FromAddress, string? Subject, List<string> Recipients, int Attempts, bool? FromAuthenticated = null, string? Authentication = null);
     public sealed record Member(Guid Id, string DisplayName, string Email, string Role);
