@@ -1,5 +1,6 @@
 using Mailroom.Components;
 using Mailroom.Components.Account;
+using Mailroom.Components.Interactive;
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Hosting;
@@ -62,7 +63,9 @@ builder.Services.AddTasks();
 builder.Services.AddEmailApp();
 builder.Services.AddNotifications();
 builder.Services.AddInbound();
-builder.Services.AddRazorComponents();
+// Pages are static SSR with plain forms; only components marked InteractiveServer run in a circuit.
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddInteractiveIslands();
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddHttpContextAccessor();
 
@@ -91,7 +94,7 @@ app.MapTasksApi();
 app.MapEmailAppApi();
 app.MapNotificationsApi();
 app.MapInboundApi();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 
 await app.RunAsync();
