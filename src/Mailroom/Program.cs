@@ -48,6 +48,10 @@ builder.Services.AddDataProtection()
 // Kestrel would warn that code-defined endpoints override 'urls'; bind them ourselves instead.
 builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(new HttpEndpoints(builder.Configuration[WebHostDefaults.ServerUrlsKey]));
 builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+// blazor.web.js (the interactive components' script) is a static web asset of the framework
+// package: a published app has it in wwwroot, a built one finds it through the build's manifest,
+// which ASP.NET Core would read in Development only. Without the manifest this does nothing.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMailroomProblems();
 builder.Services.AddMailroomForwardedHeaders();
