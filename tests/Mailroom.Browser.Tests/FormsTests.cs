@@ -45,7 +45,9 @@ public sealed class FormsTests : BrowserTest
         await page.GotoAsync($"/tasks/{_taskId}");
         var task = new TaskPage(page);
 
-        // By keyboard: into the title, a new name, Enter saves it; the heading follows at once.
+        // By keyboard: into the title (live once the page's circuit is up), a new name, Enter
+        // saves it; the heading follows at once.
+        await Expect(task.Title).ToBeEnabledAsync();
         await task.Title.FocusAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("Write the release notes");
@@ -112,6 +114,21 @@ public sealed class FormsTests : BrowserTest
         await Expect(composer.Title).ToHaveAttributeAsync("aria-describedby", "post-title-error");
         await Expect(composer.Message).ToHaveValueAsync("The body I wrote before forgetting the title.");
         await Browser.ScreenshotAsync("31-composer-error");
+    });
+
+    [Fact]
+    public Task TaskPage_EmptyComment_IsRefusedUnderItsBox_WhichHasTheFocus() => Browser.RunAsync(async page =>
+    {
+        await SignInAsync(page, OwnerEmail, OwnerPassword);
+        await page.GotoAsync($"/tasks/{_taskId}");
+        var box = page.GetByLabel("Comment", new() { Exact = true });
+        await box.FillAsync("   ");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Comment", Exact = true }).ClickAsync();
+
+        await page.WaitForLoadStateAsync();
+        await Expect(page.Locator("#comment-body-error")).ToHaveTextAsync("Write something in the comment.");
+        await Expect(box).ToHaveAttributeAsync("aria-describedby", "comment-body-error");
+        await Expect(box).ToBeFocusedAsync();
     });
 
     [Fact]
