@@ -98,7 +98,9 @@ app.MapTasksApi();
 app.MapEmailAppApi();
 app.MapNotificationsApi();
 app.MapInboundApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The circuit would add its own "frame-ancestors 'self'" policy (it guards the compressed WebSocket
+// against framing); SecurityHeaders already sends 'none', which is stricter, on every response.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 
 await app.RunAsync();
