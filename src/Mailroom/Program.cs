@@ -1,5 +1,6 @@
 using Mailroom.Components;
 using Mailroom.Components.Account;
+using Mailroom.Components.Interactive;
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Hosting;
@@ -48,6 +49,10 @@ builder.Services.AddDataProtection()
 // Kestrel would warn that code-defined endpoints override 'urls'; bind them ourselves instead.
 builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(new HttpEndpoints(builder.Configuration[WebHostDefaults.ServerUrlsKey]));
 builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+// blazor.web.js (the interactive components' script) is a static web asset of the framework
+// package: a published app has it in wwwroot, a built one finds it through the build's manifest,
+// which ASP.NET Core would read in Development only. Without the manifest this does nothing.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddMailroomProblems();
 builder.Services.AddMailroomForwardedHeaders();
@@ -64,7 +69,9 @@ builder.Services.AddEmailApp();
 builder.Services.AddNotifications();
 builder.Services.AddPreviews();
 builder.Services.AddInbound();
-builder.Services.AddRazorComponents();
+// Pages are static SSR with plain forms; only components marked InteractiveServer run in a circuit.
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddInteractiveIslands();
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddHttpContextAccessor();
 
@@ -93,7 +100,9 @@ app.MapTasksApi();
 app.MapEmailAppApi();
 app.MapNotificationsApi();
 app.MapInboundApi();
-app.MapRazorComponents<App>();
+// The circuit would add its own "frame-ancestors 'self'" policy (it guards the compressed WebSocket
+// against framing); SecurityHeaders already sends 'none', which is stricter, on every response.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
 app.MapAccountEndpoints();
 
 await app.RunAsync();

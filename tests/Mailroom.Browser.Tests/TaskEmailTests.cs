@@ -114,6 +114,8 @@ public sealed class TaskEmailTests : BrowserTest
         var task = await list.CreateTaskAsync("Book the venue", "");
         await Expect(task.Status).ToHaveValueAsync("To do");
         await task.SetStatusAsync("In progress");
+        // Saved in place; the activity is the page's, so it shows the change after a reload.
+        await page.ReloadAsync();
         await Expect(task.Activity).ToContainTextAsync("In progress");
 
         await Expect(task.FollowButton).ToHaveTextAsync("Unfollow");

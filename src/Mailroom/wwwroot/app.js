@@ -102,3 +102,20 @@ document.addEventListener("submit", (event) => {
   if (!field || field.value) return;
   try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch { /* the server keeps UTC */ }
 }, true);
+
+/* ---- forms ---- */
+// After a failed post the page comes back with the errors: focus the first invalid control, or
+// else the error summary, so a keyboard or screen-reader user lands on what to fix.
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector('[aria-invalid="true"]');
+  const target = invalid || document.querySelector(".alert-error[tabindex]");
+  if (!target) return;
+  const details = target.closest("details");
+  if (details) details.open = true;
+  target.focus();
+});
+// blazor.web.js runs the interactive islands only: links and forms stay plain page loads, as
+// without it (enhanced navigation would patch pages in place and skip the handler above).
+if (window.Blazor) {
+  Blazor.start({ ssr: { disableDomPreservation: true } });
+}

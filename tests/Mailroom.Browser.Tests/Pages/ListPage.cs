@@ -9,6 +9,10 @@ public sealed class ListPage(IPage page)
     public ILocator Tasks => page.GetByRole(AriaRole.Table, new() { Name = "Tasks" });
 
     public ILocator MenuAddress => page.Locator("details").Filter(new() { Has = page.GetByLabel("List menu") }).Locator("[data-copy-source]");
+    public ILocator Menu => page.Locator("details").Filter(new() { Has = page.GetByLabel("List menu") });
+    /// <summary>What the menu says about mail sent to the address (refused while the Email app is off).</summary>
+    public ILocator MenuHint => Menu.Locator(".hint, [role=note]").First;
+    public ILocator Row(string taskName, bool closed) => Tasks.Locator(closed ? "tr.is-closed" : "tr:not(.is-closed)").Filter(new() { HasText = taskName });
 
     public async Task OpenMenuAsync()
     {

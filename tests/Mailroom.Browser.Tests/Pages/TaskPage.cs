@@ -12,14 +12,34 @@ public sealed class TaskPage(IPage page)
     public ILocator CopyButton => Menu.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Copy ") });
 
     public ILocator Status => page.GetByLabel("Status", new() { Exact = true });
+
+    /// <summary>The menu's first step: shows what a reset does and the button that does it.</summary>
+    public ILocator ResetAddressStep => Menu.Locator("summary", new() { HasText = "Reset address" });
+    public ILocator ConfirmResetButton => Menu.GetByRole(AriaRole.Button, new() { Name = "Yes, reset the address" });
+    public ILocator MenuNote => Menu.GetByRole(AriaRole.Note);
     public ILocator Composer => page.GetByRole(AriaRole.Region, new() { Name = "Composer" });
     public ILocator FollowButton => page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^(Follow|Unfollow)$") });
 
+    /// <summary>The editor's live region: what the last change saved, or why it was refused.</summary>
+    public ILocator SaveStatus => page.GetByTestId("save-status");
+    public ILocator Title => page.GetByLabel("Title", new() { Exact = true });
+    public ILocator Description => page.GetByLabel("Description", new() { Exact = true });
+    public ILocator DueDate => page.GetByLabel("Due date", new() { Exact = true });
+    public ILocator Assignees => page.GetByRole(AriaRole.Group, new() { Name = "Assignees" });
+
+    /// <summary>Status and the other facts save in place: the announcement says it was kept.</summary>
     public async Task SetStatusAsync(string status)
     {
         await Status.SelectOptionAsync(status);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
-        await Assertions.Expect(Status).ToHaveValueAsync(status);
+        await Assertions.Expect(SaveStatus).ToContainTextAsync($"Status saved: {status}.");
+    }
+
+    /// <summary>Fills a text control and leaves it (what saves it), then waits for the announcement.</summary>
+    public async Task ChangeAsync(ILocator control, string value, string announced)
+    {
+        await control.FillAsync(value);
+        await control.BlurAsync();
+        await Assertions.Expect(SaveStatus).ToHaveTextAsync(announced);
     }
 
     public async Task OpenTabAsync(string name) =>
@@ -45,48 +65,49 @@ public sealed class TaskPage(IPage page)
     public ILocator EditPanel => page.Locator("details.task-edit");
     public ILocator FieldNames => page.GetByRole(AriaRole.Region, new() { Name = "Fields" }).Locator("dt");
 
-    /// <summary>What the Fields block shows for a field (its value, or "—").</summary>
-    public ILocator FieldValue(string name) => FieldRow(name).Locator("dd > :first-child");
-
-    private ILocator FieldRow(string name) =>
-        page.GetByRole(AriaRole.Region, new() { Name = "Fields" }).Locator("dl > div").Filter(new() { Has = page.GetByLabel(name, new() { Exact = true }) });
+    /// <summary>The field's control in the Fields block (its value is the field's).</summary>
+    public ILocator FieldValue(string name) => page.GetByRole(AriaRole.Region, new() { Name = "Fields" }).GetByLabel(name, new() { Exact = true });
 
     public async Task SetFieldAsync(string name, string value)
     {
-        await page.GetByLabel(name, new() { Exact = true }).FillAsync(value);
-        await FieldRow(name).GetByRole(AriaRole.Button, new() { Name = "Set" }).ClickAsync();
-        await Assertions.Expect(FieldValue(name)).ToHaveTextAsync(value);
+        await FieldValue(name).FillAsync(value);
+        await FieldValue(name).PressAsync("Enter");
+        await Assertions.Expect(SaveStatus).ToHaveTextAsync($"{name} saved: {value}.");
     }
 
     public async Task OpenEditAsync()
     {
         if (await EditPanel.GetAttributeAsync("open") is null)
         {
-            await page.GetByText("Edit task", new() { Exact = true }).ClickAsync();
+            await page.GetByText("Move task", new() { Exact = true }).ClickAsync();
         }
-        await Assertions.Expect(page.GetByLabel("Name", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Move to list")).ToBeVisibleAsync();
     }
 
-    /// <summary>Fills the edit form (an empty <paramref name="dueDate"/> clears the date) and saves it.</summary>
+    /// <summary>Changes the title, description and due date in place, one save each (an empty <paramref name="dueDate"/> clears the date).</summary>
     public async Task EditAsync(string name, string description, string dueDate)
     {
-        await OpenEditAsync();
-        await page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
-        await page.GetByLabel("Description", new() { Exact = true }).FillAsync(description);
-        await page.GetByLabel("Due date", new() { Exact = true }).FillAsync(dueDate);
-        await SubmitAsync("Save changes");
+        await ChangeAsync(Title, name, $"Title saved: {name}.");
+        await ChangeAsync(Description, description, "Description saved.");
+        await DueDate.FillAsync(dueDate);
+        await DueDate.BlurAsync();
+        await Assertions.Expect(SaveStatus).ToContainTextAsync(dueDate == "" ? "Due date removed." : "Due date saved:");
     }
 
+    /// <summary>Ticks exactly these people; each tick saves on its own.</summary>
     public async Task SetAssigneesAsync(params string[] names)
     {
-        await OpenEditAsync();
-        var group = page.GetByRole(AriaRole.Group, new() { Name = "Assignees" });
-        foreach (var box in await group.GetByRole(AriaRole.Checkbox).AllAsync())
+        foreach (var box in await Assignees.GetByRole(AriaRole.Checkbox).AllAsync())
         {
             var label = (await box.EvaluateAsync<string>("b => b.parentElement.textContent")).Trim();
-            await box.SetCheckedAsync(names.Contains(label));
+            if (await box.IsCheckedAsync() != names.Contains(label))
+            {
+                var before = await SaveStatus.TextContentAsync();
+                await box.SetCheckedAsync(names.Contains(label));
+                await Assertions.Expect(SaveStatus).Not.ToHaveTextAsync(before ?? "");
+                await Assertions.Expect(SaveStatus).ToContainTextAsync("Assignees saved:");
+            }
         }
-        await SubmitAsync("Save assignees");
     }
 
     public async Task MoveToAsync(string listName)
@@ -96,7 +117,7 @@ public sealed class TaskPage(IPage page)
         await SubmitAsync("Move");
     }
 
-    /// <summary>Each change posts and comes back to the task with the edit panel closed; an error keeps it open.</summary>
+    /// <summary>A move posts and comes back to the task with the panel closed; an error keeps it open.</summary>
     private async Task SubmitAsync(string button)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();

@@ -1,0 +1,47 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Mailroom.Tests.Infrastructure;
+
+/// <summary>
+/// A page's form posted as a browser posts it: the form's page fetched first for its antiforgery
+/// field and cookie, the caller's cookies (a signed-in session) sent along, no redirects followed,
+/// so a test reads the very HTML the server returned.
+/// </summary>
+public static partial class WebForm
+{
+    public sealed record Answer(HttpStatusCode Status, string? Location, string Html, IReadOnlyList<string> Cookies);
+
+    public static async Task<Answer> PostAsync(MailroomServer server, string path, string formName, IDictionary<string, string> fields, IReadOnlyList<string>? cookies = null)
+    {
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
+        var sent = (cookies ?? []).ToList();
+
+        using var get = new HttpRequestMessage(HttpMethod.Get, path);
+        if (sent.Count > 0)
+        {
+            get.Headers.Add("Cookie", string.Join("; ", sent));
+        }
+        using var form = await http.SendAsync(get);
+        await Api.EnsureAsync(form);
+        var antiforgery = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+        sent.AddRange(form.Headers.TryGetValues("Set-Cookie", out var set) ? set.Select(c => c.Split(';')[0]) : []);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>(fields)
+            {
+                ["_handler"] = formName,
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery),
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", sent));
+        using var response = await http.SendAsync(post);
+        var answerCookies = response.Headers.TryGetValues("Set-Cookie", out var again) ? again.Select(c => c.Split(';')[0]).ToList() : [];
+        return new Answer(response.StatusCode, response.Headers.Location?.ToString(), await response.Content.ReadAsStringAsync(), answerCookies);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
