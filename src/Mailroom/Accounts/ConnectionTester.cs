@@ -58,12 +58,13 @@ public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard,
             step = loginStep;
             using (var loginBudget = Budget(cancellationToken))
             {
-                await client.AuthenticateAsync(settings.Username, settings.Password, loginBudget.Token);
+                await LogInOnceAsync(client, settings.Username, settings.Password, loginBudget.Token);
                 await client.DisconnectAsync(true, loginBudget.Token);
             }
             return ConnectionTestResult.Passed;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        // The step's budget or MailKit's own I/O time-out (the same length), whichever noticed first.
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return ConnectionTestResult.Failed(step, ConnectionFailure.TimedOut, $"{host}:{port} did not answer within {options.Value.ConnectionTimeout.TotalSeconds:0} s.");
         }
@@ -72,6 +73,39 @@ public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard,
             return ConnectionTestResult.Failed(step, failure.Kind, failure.Detail);
         }
     }
+
+    /// <summary>
+    /// One login attempt with the best password mechanism offered. MailKit's own loop would try
+    /// every mechanism and then IMAP's LOGIN command: one wrong password would count as three
+    /// failures against the member's lockout limit at the provider, each held back by its failure delay.
+    /// </summary>
+    private static async Task LogInOnceAsync(IMailService client, string username, string password, CancellationToken cancellationToken)
+    {
+        var credentials = new NetworkCredential(username, password);
+        var mechanism = PasswordMechanisms.FirstOrDefault(m => client.AuthenticationMechanisms.Contains(m, StringComparer.OrdinalIgnoreCase));
+        if (mechanism is not null)
+        {
+            SaslMechanism sasl = mechanism switch
+            {
+                "SCRAM-SHA-256" => new SaslMechanismScramSha256(credentials),
+                "SCRAM-SHA-1" => new SaslMechanismScramSha1(credentials),
+                "PLAIN" => new SaslMechanismPlain(credentials),
+                _ => new SaslMechanismLogin(credentials),
+            };
+            await client.AuthenticateAsync(sasl, cancellationToken);
+            return;
+        }
+        if (client is not IImapClient)
+        {
+            throw new NotSupportedException("No password mechanism offered.");
+        }
+        // No SASL mechanism a password works with: IMAP's LOGIN command alone (RFC 9051 6.2.3).
+        client.AuthenticationMechanisms.Clear();
+        await client.AuthenticateAsync(credentials, cancellationToken);
+    }
+
+    /// <summary>The SASL mechanisms a password logs in with, strongest first (SCRAM never sends the password itself).</summary>
+    private static readonly string[] PasswordMechanisms = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"];
 
     private CancellationTokenSource Budget(CancellationToken cancellationToken)
     {
@@ -113,7 +147,6 @@ public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard,
         // 530/534/535 without MailKit's own AuthenticationException: e.g. Microsoft 365's 5.7.139 "SMTP AUTH disabled".
         SmtpCommandException s when step == ConnectionStep.LoginSmtp && (int)s.StatusCode is 530 or 534 or 535
             => (ConnectionFailure.AuthenticationRefused, $"{host} refused the login: {(int)s.StatusCode} {s.Message}"),
-        TimeoutException => (ConnectionFailure.TimedOut, $"{host}:{port} stopped answering."),
         SocketException s => (ConnectionFailure.Unreachable, $"Could not connect to {host}:{port}: {Describe(s.SocketErrorCode)}."),
         SslHandshakeException => (ConnectionFailure.TlsFailed, $"TLS with {host}:{port} failed: the server's certificate is not trusted, or it does not speak TLS on this port."),
         NotSupportedException when step is ConnectionStep.ConnectImap or ConnectionStep.ConnectSmtp

@@ -87,6 +87,21 @@ public class AccountLinkingTests(MailServerFixture fixture) : IClassFixture<Mail
         Assert.Contains($"127.0.0.1:{closedPort}", connect.Detail);
         Assert.Contains("refused", connect.Detail);
 
+        // The road to SMTP is checked after IMAP's login passed.
+        using (var smtpClosed = await server.Http.PostAsJsonAsync("/api/accounts", fixture.Custom("mia", MailServerFixture.MiaPassword, smtpPort: closedPort)))
+        {
+            var smtp = await ReadAsync(smtpClosed);
+            Assert.Equal(("account_unreachable", "connect to SMTP", "Unreachable"), (smtp.Code, smtp.Step, smtp.Reason));
+        }
+
+        // TLS asked of a plain-text server is a TLS failure, not a wrong password.
+        foreach (var security in new[] { "SslOnConnect", "StartTls" })
+        {
+            using var tls = await server.Http.PostAsJsonAsync("/api/accounts", fixture.Custom("mia", MailServerFixture.MiaPassword, imapSecurity: security));
+            var problem = await ReadAsync(tls);
+            Assert.Equal(("account_unreachable", "connect to IMAP", "TlsFailed"), (problem.Code, problem.Step, problem.Reason));
+        }
+
         // "Test connection" says the same, as an answer rather than an error.
         var test = await server.Http.PostAsync<TestView>("/api/accounts/test", fixture.Custom("mia", wrongPassword));
         Assert.Equal((false, "log in to IMAP", "AuthenticationRefused", "NEMAIL_002"), (test.Ok, test.FailedStep, test.Reason, test.Code));
@@ -96,6 +111,19 @@ public class AccountLinkingTests(MailServerFixture fixture) : IClassFixture<Mail
         // The failures were logged, the password in none of the lines.
         Assert.Contains("failed at 'log in to IMAP'", server.Log);
         Assert.DoesNotContain(wrongPassword, server.Log);
+        // One attempt per wrong password: a provider counting failures towards a lockout sees one, not one per mechanism.
+        await WaitForAsync(() => fixture.Mail.DovecotLog.Contains("auth failed, 1 attempts"));
+        Assert.DoesNotMatch(@"auth failed, [2-9] attempts", fixture.Mail.DovecotLog);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(condition());
     }
 
     private static async Task<LinkProblem> ReadAsync(HttpResponseMessage response)

@@ -15,7 +15,8 @@ public sealed class MailServerFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Mail.DisposeAsync();
 
     /// <summary>A Custom account on the fixture's plain-text ports, as a member would type it.</summary>
-    public object Custom(string user, string password, int? imapPort = null, string host = "127.0.0.1", string? sendAsName = null) => new
+    public object Custom(string user, string password, int? imapPort = null, string host = "127.0.0.1", string? sendAsName = null,
+        int? smtpPort = null, string imapSecurity = "None") => new
     {
         provider = "Custom",
         email = Mail.Address(user),
@@ -23,9 +24,9 @@ public sealed class MailServerFixture : IAsyncLifetime
         sendAsName,
         imapHost = host,
         imapPort = imapPort ?? Mail.ImapPort,
-        imapSecurity = "None",
+        imapSecurity,
         smtpHost = host,
-        smtpPort = Mail.SubmissionPort,
+        smtpPort = smtpPort ?? Mail.SubmissionPort,
         smtpSecurity = "None",
     };
 }
