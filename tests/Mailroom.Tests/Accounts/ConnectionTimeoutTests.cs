@@ -40,4 +40,14 @@ public class ConnectionTimeoutTests
         Assert.InRange(elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(10));
         Assert.Empty(await server.Http.GetAsync<List<AccountLinkingTests.Account>>("/api/accounts"));
     }
+
+    [Fact]
+    public async Task AZeroConnectionTimeout_StopsTheServerAtStart_NamingTheSetting()
+    {
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => MailroomServer.StartAsync(Database.Sqlite, new Dictionary<string, string>
+        {
+            ["Mailroom:Accounts:ConnectionTimeout"] = "00:00:00",
+        }));
+        Assert.Contains("ConnectionTimeout must be positive", failure.Message);
+    }
 }
