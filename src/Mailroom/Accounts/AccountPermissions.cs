@@ -23,8 +23,6 @@ public sealed class AccountPermissions
     /// <summary>Owners and admins see every account (to remove one a member left behind); members their own.</summary>
     public bool SeesEveryAccount(User actor) => actor.IsAdmin;
 
-    public bool MaySee(User actor, MailAccount account) => actor.Role != WorkspaceRole.Guest && (actor.IsAdmin || account.UserId == actor.Id);
-
     public void RequireMayRemove(User actor, MailAccount account)
     {
         RequireNotGuest(actor);

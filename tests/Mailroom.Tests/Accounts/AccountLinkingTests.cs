@@ -14,6 +14,7 @@ public class AccountLinkingTests(MailServerFixture fixture) : IClassFixture<Mail
     public static TheoryData<Database> Databases => new(Database.Sqlite, Database.Postgres);
 
     internal sealed record Account(Guid Id, Guid UserId, string LinkedBy, string Email, string? SendAsName, string Provider, string ImapHost, int ImapPort, string Username, string Health, string? LastErrorCode);
+    private sealed record Preset(string Provider, string ImapHost, int ImapPort, string ImapSecurity, string SmtpHost, int SmtpPort, string SmtpSecurity, long AttachmentLimitBytes);
     private sealed record TestView(bool Ok, string? FailedStep, string? Reason, string? Code, string? Detail);
     private sealed record LinkProblem(int Status, string Code, string Detail, string Step, string Reason);
 
@@ -34,6 +35,12 @@ public class AccountLinkingTests(MailServerFixture fixture) : IClassFixture<Mail
         var (mia, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         using var _ = miaClient;
         var request = fixture.Custom("mia", MailServerFixture.MiaPassword, sendAsName: "Mia from Acme");
+
+        // The presets a "Link an email" form offers, with the servers and limits the providers publish.
+        var presets = await miaClient.GetAsync<List<Preset>>("/api/accounts/providers");
+        Assert.Equal(["Gmail", "Outlook", "Yahoo", "ICloud", "Fastmail"], presets.Select(p => p.Provider));
+        Assert.Equal(new Preset("Outlook", "outlook.office365.com", 993, "SslOnConnect", "smtp.office365.com", 587, "StartTls", 20L << 20), presets[1]);
+        Assert.Equal(new Preset("Gmail", "imap.gmail.com", 993, "SslOnConnect", "smtp.gmail.com", 465, "SslOnConnect", 25L << 20), presets[0]);
 
         var test = await miaClient.PostAsync<TestView>("/api/accounts/test", request);
         Assert.True(test.Ok, test.Detail);
