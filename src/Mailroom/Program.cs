@@ -1,3 +1,4 @@
+using Mailroom.Accounts;
 using Mailroom.Components;
 using Mailroom.Components.Account;
 using Mailroom.Components.Interactive;
@@ -69,6 +70,7 @@ builder.Services.AddEmailApp();
 builder.Services.AddNotifications();
 builder.Services.AddPreviews();
 builder.Services.AddInbound();
+builder.Services.AddAccounts();
 // Pages are static SSR with plain forms; only components marked InteractiveServer run in a circuit.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddInteractiveIslands();
@@ -100,6 +102,7 @@ app.MapTasksApi();
 app.MapEmailAppApi();
 app.MapNotificationsApi();
 app.MapInboundApi();
+app.MapAccountsApi();
 // The circuit would add its own "frame-ancestors 'self'" policy (it guards the compressed WebSocket
 // against framing); SecurityHeaders already sends 'none', which is stricter, on every response.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

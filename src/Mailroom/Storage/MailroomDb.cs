@@ -1,3 +1,4 @@
+using Mailroom.Accounts;
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
@@ -43,11 +44,13 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<CustomField> CustomFields => Set<CustomField>();
     public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
+    public DbSet<MailAccount> MailAccounts => Set<MailAccount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new RcptRefusalMapping());
+        builder.ApplyConfiguration(new MailAccountMapping());
 
         builder.Entity<Workspace>(e =>
         {

@@ -1,0 +1,149 @@
+using System.Net.Mail;
+using Mailroom.Hosting;
+using Mailroom.People;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace Mailroom.Accounts;
+
+/// <summary>Linking, listing and removing connected mailboxes; an account is saved only after its connection test passed.</summary>
+public sealed class AccountService(MailroomDb db, ConnectionTester tester, AccountSecrets secrets, AccountPermissions permissions, TimeProvider clock, ILogger<AccountService> logger)
+{
+    /// <summary>The outcome of a link: the saved account, or the failed test and nothing saved.</summary>
+    public sealed record LinkOutcome(ConnectionTestResult Test, AccountView? Account);
+
+    public async Task<ConnectionTestResult> TestAsync(User actor, LinkAccountRequest request, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        return await tester.TestAsync(Settings(request), cancellationToken);
+    }
+
+    public async Task<LinkOutcome> LinkAsync(User actor, LinkAccountRequest request, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var settings = Settings(request);
+        var email = request.Email!.Trim().ToLowerInvariant();
+        if (await db.MailAccounts.AnyAsync(a => a.UserId == actor.Id && a.Email == email, cancellationToken))
+        {
+            throw AppProblem.Conflict("account_already_linked", $"You already linked {email}.");
+        }
+        var test = await tester.TestAsync(settings, cancellationToken);
+        if (!test.Ok)
+        {
+            return new LinkOutcome(test, null);
+        }
+        var account = new MailAccount
+        {
+            UserId = actor.Id,
+            Email = email,
+            SendAsName = string.IsNullOrWhiteSpace(request.SendAsName) ? null : request.SendAsName.Trim(),
+            Provider = request.Provider,
+            ImapHost = settings.ImapHost,
+            ImapPort = settings.ImapPort,
+            ImapSecurity = settings.ImapSecurity,
+            SmtpHost = settings.SmtpHost,
+            SmtpPort = settings.SmtpPort,
+            SmtpSecurity = settings.SmtpSecurity,
+            Username = settings.Username,
+            ProtectedSecret = secrets.Protect(settings.Password),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Add(account);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two links of one address at once: the unique index kept one.
+            throw AppProblem.Conflict("account_already_linked", $"You already linked {email}.");
+        }
+        AccountsLog.Linked(logger, account.Id, account.Email, actor.Id);
+        return new LinkOutcome(test, View(account, actor.DisplayName));
+    }
+
+    public async Task<IReadOnlyList<AccountView>> ListAsync(User actor, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var query = db.MailAccounts.AsNoTracking();
+        if (!permissions.SeesEveryAccount(actor))
+        {
+            query = query.Where(a => a.UserId == actor.Id);
+        }
+        var rows = await query
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { Account = a, u.DisplayName })
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(r => r.Account.Email, StringComparer.Ordinal).ThenBy(r => r.Account.Id)
+            .Select(r => View(r.Account, r.DisplayName)).ToList();
+    }
+
+    public async Task RemoveAsync(User actor, Guid id, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var account = await db.MailAccounts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (account is null)
+        {
+            throw AppProblem.NotFound("The email account");
+        }
+        permissions.RequireMayRemove(actor, account);
+        db.Remove(account);
+        await db.SaveChangesAsync(cancellationToken);
+        AccountsLog.Removed(logger, account.Id, actor.Id);
+    }
+
+    /// <summary>The servers to test: the preset's for a known provider, the request's for Custom.</summary>
+    private static MailboxSettings Settings(LinkAccountRequest request)
+    {
+        if (!Enum.IsDefined(request.Provider))
+        {
+            throw AppProblem.Invalid("invalid_provider", "Pick a provider: Gmail, Outlook, Yahoo, ICloud, Fastmail or Custom.");
+        }
+        var email = request.Email?.Trim();
+        if (string.IsNullOrEmpty(email) || email.Length > 320 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        {
+            throw AppProblem.Invalid("invalid_email", "Enter the email address of the mailbox, e.g. name@example.com.");
+        }
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > 1000)
+        {
+            throw AppProblem.Invalid("password_required", "Enter the mailbox's password or app password.");
+        }
+        var username = string.IsNullOrWhiteSpace(request.Username) ? email : request.Username.Trim();
+        if (username.Length > 320)
+        {
+            throw AppProblem.Invalid("invalid_username", "The username is longer than 320 characters.");
+        }
+        if (request.SendAsName is { Length: > 200 })
+        {
+            throw AppProblem.Invalid("invalid_send_as_name", "The display name is longer than 200 characters.");
+        }
+        if (ProviderCatalog.Find(request.Provider) is { } preset)
+        {
+            return new MailboxSettings(preset.ImapHost, preset.ImapPort, preset.ImapSecurity, preset.SmtpHost, preset.SmtpPort, preset.SmtpSecurity, username, request.Password);
+        }
+        return new MailboxSettings(
+            Host(request.ImapHost, "IMAP"), Port(request.ImapPort, "IMAP"), Security(request.ImapSecurity, "IMAP"),
+            Host(request.SmtpHost, "SMTP"), Port(request.SmtpPort, "SMTP"), Security(request.SmtpSecurity, "SMTP"),
+            username, request.Password);
+    }
+
+    private static string Host(string? host, string server)
+    {
+        host = host?.Trim();
+        return !string.IsNullOrEmpty(host) && host.Length <= 255 && Uri.CheckHostName(host) != UriHostNameType.Unknown
+            ? host
+            : throw AppProblem.Invalid("invalid_host", $"Enter the {server} server's host name, e.g. {server.ToLowerInvariant()}.example.com.");
+    }
+
+    private static int Port(int? port, string server) => port is >= 1 and <= 65535
+        ? port.Value
+        : throw AppProblem.Invalid("invalid_port", $"Enter the {server} server's port (1–65535).");
+
+    private static MailSecurity Security(MailSecurity? security, string server) => security is { } s && Enum.IsDefined(s)
+        ? s
+        : throw AppProblem.Invalid("invalid_security", $"Pick the {server} server's security: None, SslOnConnect, StartTls or StartTlsWhenAvailable.");
+
+    private static AccountView View(MailAccount a, string linkedBy) => new(
+        a.Id, a.UserId, linkedBy, a.Email, a.SendAsName, a.Provider,
+        a.ImapHost, a.ImapPort, a.ImapSecurity, a.SmtpHost, a.SmtpPort, a.SmtpSecurity,
+        a.Username, a.Health, a.LastErrorCode, ProviderCatalog.Find(a.Provider)?.AttachmentLimitBytes, a.CreatedAt);
+}

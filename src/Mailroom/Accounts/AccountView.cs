@@ -1,0 +1,21 @@
+namespace Mailroom.Accounts;
+
+/// <summary>An account as the API shows it: everything but the secret.</summary>
+public sealed record AccountView(
+    Guid Id,
+    Guid UserId,
+    string LinkedBy,
+    string Email,
+    string? SendAsName,
+    MailProvider Provider,
+    string ImapHost,
+    int ImapPort,
+    MailSecurity ImapSecurity,
+    string SmtpHost,
+    int SmtpPort,
+    MailSecurity SmtpSecurity,
+    string Username,
+    AccountHealth Health,
+    string? LastErrorCode,
+    long? AttachmentLimitBytes,
+    DateTimeOffset CreatedAt);

@@ -1,0 +1,58 @@
+using Mailroom.Hosting;
+using Mailroom.People;
+using Mailroom.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Mailroom.Accounts;
+
+public static class AccountsApi
+{
+    /// <summary>"Test connection" as the API answers it: a failed test is an answer too, so it is a 200 with the failing step.</summary>
+    public sealed record TestView(bool Ok, string? FailedStep, ConnectionFailure? Reason, string? Code, string? Detail);
+
+    public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/accounts").RequireAuthorization().WithTags("Accounts");
+        api.MapGet("/", ListAsync);
+        api.MapGet("/providers", () => TypedResults.Ok(ProviderCatalog.Presets));
+        api.MapPost("/test", TestAsync);
+        api.MapPost("/", LinkAsync);
+        api.MapDelete("/{id:guid}", async (Guid id, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        {
+            await accounts.RemoveAsync(await db.RequireAsync(http.User, ct), id, ct);
+            return TypedResults.NoContent();
+        });
+        return api;
+    }
+
+    private static async Task<Ok<IReadOnlyList<AccountView>>> ListAsync(AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await accounts.ListAsync(await db.RequireAsync(http.User, ct), ct));
+
+    private static async Task<Ok<TestView>> TestAsync(LinkAccountRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var result = await accounts.TestAsync(await db.RequireAsync(http.User, ct), request, ct);
+        return TypedResults.Ok(result.Ok
+            ? new TestView(true, null, null, null, null)
+            : new TestView(false, result.FailedStep!.Value.Describe(), result.Failure, AccountProblems.Code(result.Failure!.Value), AccountProblems.Detail(result)));
+    }
+
+    private static async Task<Results<Created<AccountView>, ProblemHttpResult>> LinkAsync(LinkAccountRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await accounts.LinkAsync(await db.RequireAsync(http.User, ct), request, ct);
+        if (outcome.Account is { } account)
+        {
+            return TypedResults.Created($"/api/accounts/{account.Id}", account);
+        }
+        var failure = outcome.Test.Failure!.Value;
+        return TypedResults.Problem(
+            detail: AccountProblems.Detail(outcome.Test),
+            statusCode: AccountProblems.Status(failure),
+            title: failure == ConnectionFailure.AuthenticationRefused ? "Login refused" : "Mail server not reached",
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = AccountProblems.Code(failure),
+                ["step"] = outcome.Test.FailedStep!.Value.Describe(),
+                ["reason"] = failure.ToString(),
+            });
+    }
+}

@@ -1,0 +1,37 @@
+namespace Mailroom.Accounts;
+
+/// <summary>A member's own mailbox, linked so that email can leave through it and replies come back.</summary>
+public sealed class MailAccount
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>The member who linked it: they (and owners/admins) may remove it.</summary>
+    public Guid UserId { get; set; }
+
+    /// <summary>The address mail is sent from, lower-cased.</summary>
+    public required string Email { get; set; }
+
+    /// <summary>The display name in From ("send as"); null sends the bare address.</summary>
+    public string? SendAsName { get; set; }
+
+    public MailProvider Provider { get; set; }
+    public required string ImapHost { get; set; }
+    public int ImapPort { get; set; }
+    public MailSecurity ImapSecurity { get; set; }
+    public required string SmtpHost { get; set; }
+    public int SmtpPort { get; set; }
+    public MailSecurity SmtpSecurity { get; set; }
+
+    /// <summary>The login name at the provider: often the address, but an alias or a shared box may differ.</summary>
+    public required string Username { get; set; }
+
+    /// <summary>The password, Data Protection ciphertext only (<see cref="AccountSecrets"/>); never leaves the server.</summary>
+    public required string ProtectedSecret { get; set; }
+
+    public AccountHealth Health { get; set; } = AccountHealth.Active;
+
+    /// <summary>The stable code of the last failure (e.g. NEMAIL_002); null while healthy.</summary>
+    public string? LastErrorCode { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
