@@ -40,6 +40,7 @@ public sealed class AccessibilityTests : BrowserTest
         ("inbound log", "/admin/inbound"),
         ("members", "/admin/members"),
         ("profile", "/profile"),
+        ("email accounts", "/settings/email-accounts"),
     ];
 
     [Fact]
