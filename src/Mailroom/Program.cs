@@ -8,6 +8,7 @@ using Mailroom.Hosting;
 using Mailroom.Inbound;
 using Mailroom.Integrations;
 using Mailroom.Notifications;
+using Mailroom.Outbound;
 using Mailroom.People;
 using Mailroom.Posts;
 using Mailroom.Previews;
@@ -71,6 +72,7 @@ builder.Services.AddNotifications();
 builder.Services.AddPreviews();
 builder.Services.AddInbound();
 builder.Services.AddAccounts();
+builder.Services.AddOutbound();
 // Pages are static SSR with plain forms; only components marked InteractiveServer run in a circuit.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddInteractiveIslands();

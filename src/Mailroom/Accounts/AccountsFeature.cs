@@ -10,6 +10,8 @@ public static class AccountsFeature
         services.AddSingleton<AccountPermissions>();
         services.AddSingleton<HostGuard>();
         services.AddSingleton<MailClientFactory>();
+        services.AddSingleton<MailConnector>();
+        services.AddSingleton<AccountCredentials>();
         services.AddSingleton<ConnectionTester>();
         services.AddScoped<AccountService>();
         return services;

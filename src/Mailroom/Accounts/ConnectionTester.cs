@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
@@ -13,7 +12,7 @@ namespace Mailroom.Accounts;
 /// watcher and the sender will, and reports the first step that failed and whether it was the
 /// credentials (authentication refused) or the road to the server (unreachable, time-out, TLS).
 /// </summary>
-public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard, IOptions<AccountOptions> options, ILogger<ConnectionTester> logger)
+public sealed class ConnectionTester(MailClientFactory clients, MailConnector connector, IOptions<AccountOptions> options, ILogger<ConnectionTester> logger)
 {
     public async Task<ConnectionTestResult> TestAsync(MailboxSettings settings, CancellationToken cancellationToken)
     {
@@ -42,23 +41,11 @@ public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard,
         var step = connectStep;
         try
         {
-            using (var connectBudget = Budget(cancellationToken))
-            {
-                var socket = await OpenSocketAsync(host, port, connectBudget.Token);
-                try
-                {
-                    await client.ConnectAsync(socket, host, port, security.ToMailKit(), connectBudget.Token);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            }
+            await connector.ConnectAsync(client, host, port, security, cancellationToken);
             step = loginStep;
-            using (var loginBudget = Budget(cancellationToken))
+            using (var loginBudget = connector.Budget(cancellationToken))
             {
-                await LogInOnceAsync(client, settings.Username, settings.Password, loginBudget.Token);
+                await MailConnector.LogInOnceAsync(client, AccountLogin.WithPassword(settings.Username, settings.Password), loginBudget.Token);
                 await client.DisconnectAsync(true, loginBudget.Token);
             }
             return ConnectionTestResult.Passed;
@@ -72,72 +59,6 @@ public sealed class ConnectionTester(MailClientFactory clients, HostGuard guard,
         {
             return ConnectionTestResult.Failed(step, failure.Kind, failure.Detail);
         }
-    }
-
-    /// <summary>
-    /// One login attempt with the best password mechanism offered. MailKit's own loop would try
-    /// every mechanism and then IMAP's LOGIN command: one wrong password would count as three
-    /// failures against the member's lockout limit at the provider, each held back by its failure delay.
-    /// </summary>
-    private static async Task LogInOnceAsync(IMailService client, string username, string password, CancellationToken cancellationToken)
-    {
-        var credentials = new NetworkCredential(username, password);
-        var mechanism = PasswordMechanisms.FirstOrDefault(m => client.AuthenticationMechanisms.Contains(m, StringComparer.OrdinalIgnoreCase));
-        if (mechanism is not null)
-        {
-            SaslMechanism sasl = mechanism switch
-            {
-                "SCRAM-SHA-256" => new SaslMechanismScramSha256(credentials),
-                "SCRAM-SHA-1" => new SaslMechanismScramSha1(credentials),
-                "PLAIN" => new SaslMechanismPlain(credentials),
-                _ => new SaslMechanismLogin(credentials),
-            };
-            await client.AuthenticateAsync(sasl, cancellationToken);
-            return;
-        }
-        if (client is not IImapClient)
-        {
-            throw new NotSupportedException("No password mechanism offered.");
-        }
-        // No SASL mechanism a password works with: IMAP's LOGIN command alone (RFC 9051 6.2.3).
-        client.AuthenticationMechanisms.Clear();
-        await client.AuthenticateAsync(credentials, cancellationToken);
-    }
-
-    /// <summary>The SASL mechanisms a password logs in with, strongest first (SCRAM never sends the password itself).</summary>
-    private static readonly string[] PasswordMechanisms = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"];
-
-    private CancellationTokenSource Budget(CancellationToken cancellationToken)
-    {
-        var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(options.Value.ConnectionTimeout);
-        return budget;
-    }
-
-    /// <summary>Connects to an address the guard vetted, never to a second resolution of the name.</summary>
-    private async Task<Socket> OpenSocketAsync(string host, int port, CancellationToken cancellationToken)
-    {
-        SocketException? last = null;
-        foreach (var address in await guard.ResolveAsync(host, cancellationToken))
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-                return socket;
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
     private static (ConnectionFailure Kind, string Detail)? Classify(Exception e, ConnectionStep step, string host, int port) => e switch

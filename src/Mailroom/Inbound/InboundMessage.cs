@@ -48,6 +48,15 @@ public sealed class InboundMessage
     /// <summary>The verifier's one-line summary, Authentication-Results style, for the inbound log.</summary>
     public string? Authentication { get; set; }
 
+    /// <summary>
+    /// Set when the message was fetched over IMAP from a connected mailbox (a reply to an email sent
+    /// from a task) rather than received by the listener: the account, and where in its INBOX it was,
+    /// which is unique, so a watcher that fetches it again stores nothing twice.
+    /// </summary>
+    public Guid? AccountId { get; set; }
+    public long? ImapUidValidity { get; set; }
+    public long? ImapUid { get; set; }
+
     public int Attempts { get; set; }
     public DateTimeOffset? LeaseUntil { get; set; }
     public string? LeaseOwner { get; set; }

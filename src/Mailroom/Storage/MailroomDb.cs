@@ -3,6 +3,7 @@ using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
 using Mailroom.Notifications;
+using Mailroom.Outbound;
 using Mailroom.Integrations;
 using Mailroom.People;
 using Mailroom.Posts;
@@ -45,12 +46,14 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<CustomField> CustomFields => Set<CustomField>();
     public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
     public DbSet<MailAccount> MailAccounts => Set<MailAccount>();
+    public DbSet<MailThreadId> MailThreadIds => Set<MailThreadId>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfiguration(new RcptRefusalMapping());
         builder.ApplyConfiguration(new MailAccountMapping());
+        builder.ApplyConfiguration(new MailThreadIdMapping());
 
         builder.Entity<Workspace>(e =>
         {
@@ -124,6 +127,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
             // a message has its Message-ID only once processed, so rows still waiting stay out of that index.
             e.HasIndex(x => new { x.Status, x.Id });
             e.HasIndex(x => x.MessageIdHeader).HasFilter("\"MessageIdHeader\" IS NOT NULL");
+            e.HasIndex(x => new { x.AccountId, x.ImapUidValidity, x.ImapUid }).IsUnique().HasFilter("\"AccountId\" IS NOT NULL");
         });
 
         builder.Entity<Space>(e =>

@@ -205,6 +205,9 @@ namespace Mailroom.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -227,6 +230,12 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<string>("Helo")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<long?>("ImapUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ImapUidValidity")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Kind")
                         .HasMaxLength(32)
@@ -284,6 +293,10 @@ namespace Mailroom.Migrations.Postgres
                         .HasFilter("\"MessageIdHeader\" IS NOT NULL");
 
                     b.HasIndex("Status", "Id");
+
+                    b.HasIndex("AccountId", "ImapUidValidity", "ImapUid")
+                        .IsUnique()
+                        .HasFilter("\"AccountId\" IS NOT NULL");
 
                     b.ToTable("InboundMessages");
                 });
@@ -417,6 +430,44 @@ namespace Mailroom.Migrations.Postgres
                     b.HasIndex("UserId", "ReadAt", "CreatedAt");
 
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.MailThreadId", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CommentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<Guid?>("OutboundEmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("MessageId", "TaskId")
+                        .IsUnique();
+
+                    b.ToTable("MailThreadIds", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.People.ApiToken", b =>
@@ -1280,6 +1331,15 @@ namespace Mailroom.Migrations.Postgres
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.MailThreadId", b =>
+                {
+                    b.HasOne("Mailroom.Tasks.WorkTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
