@@ -23,6 +23,10 @@ public sealed class AccountPermissions
     /// <summary>Owners and admins see every account (to remove one a member left behind); members their own.</summary>
     public bool SeesEveryAccount(User actor) => actor.IsAdmin;
 
+    /// <summary>Who may send from an account: the member who linked it (grants to others come with the Permissions room).</summary>
+    public bool MaySend(User actor, MailAccount account) =>
+        actor.Role != WorkspaceRole.Guest && !actor.IsDeactivated && account.UserId == actor.Id;
+
     public void RequireMayRemove(User actor, MailAccount account)
     {
         RequireNotGuest(actor);

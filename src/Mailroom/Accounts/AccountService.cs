@@ -91,6 +91,34 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         AccountsLog.Removed(logger, account.Id, actor.Id);
     }
 
+    /// <summary>
+    /// The account <paramref name="actor"/> sends from, or ACCESS_137 when they may not: the composer
+    /// and the outbox ask this before anything is queued. (Grants to other members: see AccountPermissions.)
+    /// </summary>
+    public async Task<MailAccount> AccountToSendFromAsync(User actor, Guid accountId, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var account = await db.MailAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
+        if (account is null || !permissions.MaySend(actor, account))
+        {
+            // The same answer for an account that does not exist: ids of others' mailboxes are not probed.
+            throw new AppProblem(StatusCodes.Status403Forbidden, AccountProblems.SendNotAllowed, AccountProblems.AccessRemedy);
+        }
+        return account;
+    }
+
+    /// <summary>The accounts <paramref name="actor"/> may send from, for the composer's From field.</summary>
+    public async Task<IReadOnlyList<AccountView>> SendableAsync(User actor, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var rows = await db.MailAccounts.AsNoTracking().Where(a => a.UserId == actor.Id)
+            .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { Account = a, u.DisplayName })
+            .ToListAsync(cancellationToken);
+        return rows.Where(r => permissions.MaySend(actor, r.Account))
+            .OrderBy(r => r.Account.Email, StringComparer.Ordinal).ThenBy(r => r.Account.Id)
+            .Select(r => View(r.Account, r.DisplayName)).ToList();
+    }
+
     /// <summary>The servers to test: the preset's for a known provider, the request's for Custom.</summary>
     private static MailboxSettings Settings(LinkAccountRequest request)
     {
