@@ -44,9 +44,7 @@ var commandLine = sources.OfType<CommandLineConfigurationSource>().LastOrDefault
 sources.Insert(commandLine is null ? sources.Count : sources.IndexOf(commandLine), new EnvironmentVariablesConfigurationSource { Prefix = "ASPNETCORE_" });
 
 var dataDirectory = Path.GetFullPath(builder.Configuration[$"{MailroomOptions.SectionName}:DataDirectory"] ?? "data");
-builder.Services.AddDataProtection()
-    .SetApplicationName("Mailroom")
-    .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+builder.Services.AddMailroomKeyRing(builder.Configuration, dataDirectory);
 
 // Kestrel would warn that code-defined endpoints override 'urls'; bind them ourselves instead.
 builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(new HttpEndpoints(builder.Configuration[WebHostDefaults.ServerUrlsKey]));
