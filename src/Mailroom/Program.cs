@@ -103,6 +103,7 @@ app.MapEmailAppApi();
 app.MapNotificationsApi();
 app.MapInboundApi();
 app.MapAccountsApi();
+app.MapOutboundApi();
 // The circuit would add its own "frame-ancestors 'self'" policy (it guards the compressed WebSocket
 // against framing); SecurityHeaders already sends 'none', which is stricter, on every response.
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

@@ -33,5 +33,14 @@ public sealed class MailAccount
     /// <summary>The stable code of the last failure (e.g. NEMAIL_002); null while healthy.</summary>
     public string? LastErrorCode { get; set; }
 
+    /// <summary>
+    /// The SIZE the submission server advertised in EHLO (RFC 1870), learned when the first email
+    /// was queued and refreshed by every send: 0 when it advertises none, null until learned.
+    /// </summary>
+    public long? SmtpMaxSize { get; set; }
+
+    /// <summary>For Custom servers: whether the server files submitted mail in Sent itself (presets say it in <see cref="ProviderPreset.SavesSentCopy"/>).</summary>
+    public bool ServerSavesSentCopy { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

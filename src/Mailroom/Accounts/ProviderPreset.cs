@@ -1,6 +1,9 @@
 namespace Mailroom.Accounts;
 
-/// <summary>The servers and limits of one provider, as its own help pages give them.</summary>
+/// <summary>
+/// The servers and limits of one provider, as its own help pages give them. <see cref="SavesSentCopy"/>:
+/// the provider files mail submitted over SMTP in Sent itself, so Mailroom must not append a second copy.
+/// </summary>
 public sealed record ProviderPreset(
     MailProvider Provider,
     string Name,
@@ -10,4 +13,5 @@ public sealed record ProviderPreset(
     string SmtpHost,
     int SmtpPort,
     MailSecurity SmtpSecurity,
-    long AttachmentLimitBytes);
+    long AttachmentLimitBytes,
+    bool SavesSentCopy = false);

@@ -271,7 +271,7 @@ public sealed partial class InboundProcessor(
     }
 
     /// <summary>A stable id for this server, kept in its data directory across restarts.</summary>
-    private static string InstanceId(string dataDirectory)
+    internal static string InstanceId(string dataDirectory)
     {
         Directory.CreateDirectory(dataDirectory);
         var path = Path.Combine(dataDirectory, "instance-id");

@@ -14,8 +14,12 @@ public interface IMailSender
     Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken);
 }
 
-/// <summary>What the provider said: the id it gave the message instead of ours (Outlook's 250 reply, Graph), and whether it keeps a Sent copy itself.</summary>
-public sealed record SendResult(string? ProviderMessageId, bool ProviderSavesSentCopy);
+/// <summary>
+/// What the provider said: the id it gave the message instead of ours (Outlook's 250 reply, Graph),
+/// whether it keeps a Sent copy itself, and the SIZE its submission server advertised (SMTP only;
+/// 0 when none), which the outbox keeps on the account for the next size check.
+/// </summary>
+public sealed record SendResult(string? ProviderMessageId, bool ProviderSavesSentCopy, long? ServerMaxSize = null);
 
 /// <summary>
 /// A send that did not happen. <see cref="Permanent"/>: a 5xx, a refused recipient, refused

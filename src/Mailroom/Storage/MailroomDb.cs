@@ -47,6 +47,8 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<CustomFieldValue> CustomFieldValues => Set<CustomFieldValue>();
     public DbSet<MailAccount> MailAccounts => Set<MailAccount>();
     public DbSet<MailThreadId> MailThreadIds => Set<MailThreadId>();
+    public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
+    public DbSet<OutboundAttachment> OutboundAttachments => Set<OutboundAttachment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -54,6 +56,8 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
         builder.ApplyConfiguration(new RcptRefusalMapping());
         builder.ApplyConfiguration(new MailAccountMapping());
         builder.ApplyConfiguration(new MailThreadIdMapping());
+        builder.ApplyConfiguration(new OutboundEmailMapping());
+        builder.ApplyConfiguration(new OutboundAttachmentMapping());
 
         builder.Entity<Workspace>(e =>
         {

@@ -15,4 +15,8 @@ public enum ActivityKind
     Reopened = 10,
     AddressReset = 11,
     FieldChanged = 12,
+    /// <summary>An email sent from the task left through its account.</summary>
+    EmailSent = 13,
+    /// <summary>An email from the task could not be sent (or was held): its code and reason.</summary>
+    EmailFailed = 14,
 }

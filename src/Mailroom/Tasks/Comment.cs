@@ -30,5 +30,8 @@ public sealed class Comment
     public Guid? InboundMessageId { get; set; }
     public string? EmailMessageId { get; set; }
 
+    /// <summary>The outbox row when this comment shows an email sent from the task.</summary>
+    public Guid? OutboundEmailId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 }

@@ -1,0 +1,17 @@
+namespace Mailroom.Outbound;
+
+/// <summary>What one email may hold; beyond these the outbox refuses it before anything is stored.</summary>
+public static class OutboxLimits
+{
+    /// <summary>RFC 5322 2.1.1's line limit: a subject longer than a line would have to be folded anyway.</summary>
+    public const int MaxSubjectLength = 998;
+
+    public const int MaxBodyHtmlLength = 2 * 1024 * 1024;
+
+    public const int MaxRecipients = 100;
+
+    public const int MaxAttachments = 50;
+
+    /// <summary>References kept in a reply: the first id and the latest ones (RFC 5322 3.6.4 allows trimming).</summary>
+    public const int MaxReferences = 20;
+}

@@ -1,0 +1,130 @@
+using Mailroom.Hosting;
+using Mailroom.Inbound;
+using Mailroom.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Mailroom.Outbound;
+
+/// <summary>
+/// Sends what the outbox holds. Safe with several instances on one database: an email is claimed
+/// by a conditional UPDATE (it is due, and nobody holds a live lease on it) that only one
+/// instance's statement can win, with a nonce only that claim knows; only the claim holding it
+/// records the outcome. Sleeps until the next email is due (a scheduled one leaves on time), and
+/// wakes when one is queued here.
+/// </summary>
+public sealed class OutboxWorker(
+    IServiceScopeFactory scopes, OutboxSignal signal, WriteGate gate, IOptions<OutboxOptions> options, IOptions<MailroomOptions> mailroom,
+    TimeProvider clock, ILogger<OutboxWorker> logger) : BackgroundService
+{
+    private readonly string _owner = InboundProcessor.InstanceId(mailroom.Value.FullDataDirectory);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await ReleaseOwnClaimsAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = options.Value.PollInterval;
+            try
+            {
+                if (await RunOnceAsync(stoppingToken) >= options.Value.BatchSize)
+                {
+                    continue;
+                }
+                if (await NextDueAsync(stoppingToken) is { } due)
+                {
+                    var until = due - clock.GetUtcNow();
+                    wait = until < wait ? until : wait;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                OutboundLog.RoundFailed(logger, e);
+                wait = TimeSpan.FromSeconds(1);
+            }
+            await signal.WaitAsync(wait, clock, stoppingToken);
+        }
+    }
+
+    /// <summary>Claims this instance held when it stopped are claimable again at once, not after their lease.</summary>
+    private async Task ReleaseOwnClaimsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        var prefix = _owner + "/";
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.OutboundEmails.Where(e => e.Status == OutboundStatus.Sending && e.LeaseOwner != null && e.LeaseOwner.StartsWith(prefix))
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+        }
+    }
+
+    /// <summary>Claims the emails due now and sends them, a few at once; returns how many it claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var now = clock.GetUtcNow();
+        List<Guid> candidates;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+            candidates = await Due(db, now).OrderBy(e => e.NextAttemptAt).Select(e => e.Id).Take(o.BatchSize).ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                return 0;
+            }
+            var claims = new List<(Guid Id, string Claim)>();
+            var leaseUntil = now + o.LeaseDuration;
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                foreach (var id in candidates)
+                {
+                    var claim = $"{_owner}/{Guid.NewGuid():N}";
+                    var won = await Due(db, now).Where(e => e.Id == id).ExecuteUpdateAsync(s => s
+                        .SetProperty(e => e.Status, OutboundStatus.Sending)
+                        .SetProperty(e => e.LeaseOwner, claim)
+                        .SetProperty(e => e.LeaseUntil, leaseUntil)
+                        .SetProperty(e => e.Attempts, e => e.Attempts + 1), cancellationToken);
+                    if (won == 1)
+                    {
+                        claims.Add((id, claim));
+                    }
+                }
+            }
+            await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = cancellationToken }, async (c, ct) =>
+            {
+                await using var deliveryScope = scopes.CreateAsyncScope();
+                await deliveryScope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverAsync(c.Id, c.Claim, ct);
+            });
+            return claims.Count;
+        }
+    }
+
+    /// <summary>Due: scheduled or queued and its time has come, or claimed by a worker whose lease ran out (it died mid-send).</summary>
+    private static IQueryable<OutboundEmail> Due(MailroomDb db, DateTimeOffset now) => db.OutboundEmails.Where(e =>
+        ((e.Status == OutboundStatus.Scheduled || e.Status == OutboundStatus.Queued) && e.NextAttemptAt <= now)
+        || (e.Status == OutboundStatus.Sending && (e.LeaseUntil == null || e.LeaseUntil < now)));
+
+    private async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        var next = await db.OutboundEmails.Where(e => e.Status == OutboundStatus.Scheduled || e.Status == OutboundStatus.Queued)
+            .OrderBy(e => e.NextAttemptAt).Select(e => (DateTimeOffset?)e.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+        var lease = await db.OutboundEmails.Where(e => e.Status == OutboundStatus.Sending && e.LeaseUntil != null)
+            .OrderBy(e => e.LeaseUntil).Select(e => e.LeaseUntil).FirstOrDefaultAsync(cancellationToken);
+        return next is null ? lease : lease is null || next < lease ? next : lease;
+    }
+}
