@@ -70,9 +70,13 @@ public sealed class OutboxActivity(ThreadResolver threads)
             Text = text.Length <= 1000 ? text : text[..1000], CreatedAt = at,
         });
 
+    /// <summary>"Max Mustermann &lt;max@example.com&gt;": the stored form quotes names for the header, a sentence needs no quotes.</summary>
+    private static string Readable(string mailbox) =>
+        MimeKit.MailboxAddress.TryParse(mailbox, out var m) && !string.IsNullOrWhiteSpace(m.Name) ? $"{m.Name} <{m.Address}>" : mailbox;
+
     private static string Recipients(OutboundEmail email)
     {
-        var all = email.To.Concat(email.Cc).ToList();
+        var all = email.To.Concat(email.Cc).Select(Readable).ToList();
         var text = all.Count == 0 ? "Bcc recipients" : string.Join(", ", all.Take(5)) + (all.Count > 5 ? $" and {all.Count - 5} more" : "");
         return text.Length <= 500 ? text : text[..500];
     }

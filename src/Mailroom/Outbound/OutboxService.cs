@@ -304,7 +304,7 @@ public sealed class OutboxService(
     /// <summary>Bcc is the author's to know: others who see the task see To and Cc only.</summary>
     internal static OutboundEmailView View(User actor, OutboundEmail e) => new(
         e.Id, e.TaskId, e.AccountId, e.AuthorUserId,
-        string.IsNullOrEmpty(e.FromName) ? e.FromAddress : new MailboxAddress(e.FromName, e.FromAddress).ToString(false),
+        string.IsNullOrEmpty(e.FromName) ? e.FromAddress : $"{e.FromName} <{e.FromAddress}>",
         e.To, e.Cc, e.AuthorUserId == actor.Id ? e.Bcc : [], e.Subject, e.BodyHtml, e.BodyText, e.Status, e.SendAt, e.SentAt,
         e.FailureCode, e.FailureReason,
         e.Attachments.OrderBy(a => a.Id).Select(a => new OutboundAttachmentView(a.Id, a.FileName, a.ContentType, a.Size)).ToList(),

@@ -39,8 +39,13 @@ public sealed class MailServer : IAsyncDisposable
     public string DovecotLog => ReadOrNone(Path.Combine(_root, "dovecot.log"));
     public string MailLog => ReadOrNone(Path.Combine(_root, "maillog"));
 
-    /// <summary>Starts Dovecot and its relay with one mailbox per (user, password); users log in with their full address.</summary>
-    public static async Task<MailServer> StartAsync(IEnumerable<(string User, string Password)> users, string domain = "mail.test", string? headerChecks = null)
+    /// <summary>
+    /// Starts Dovecot and its relay with one mailbox per (user, password); users log in with their full address.
+    /// <paramref name="dovecotSettings"/> and <paramref name="postfixSettings"/> are appended to
+    /// dovecot.conf and main.cf (later lines win): e.g. a SIZE limit, or refusing unknown users at RCPT.
+    /// </summary>
+    public static async Task<MailServer> StartAsync(IEnumerable<(string User, string Password)> users, string domain = "mail.test", string? headerChecks = null,
+        string? dovecotSettings = null, string? postfixSettings = null)
     {
         Daemons.RequireRoot("A real Dovecot and Postfix");
         if (!File.Exists("/usr/sbin/dovecot") || !File.Exists("/usr/sbin/postfix"))
@@ -51,7 +56,7 @@ public sealed class MailServer : IAsyncDisposable
         var server = new MailServer(root, domain);
         try
         {
-            await server.ConfigureAsync(users, headerChecks);
+            await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings);
             await Daemons.RunAsync("postfix", "-c", server._postfixConf, "start");
             // In the foreground, as our child: a daemonised Dovecot keeps the pipes of whoever
             // started it open, so waiting for its output would never end.
@@ -85,7 +90,7 @@ public sealed class MailServer : IAsyncDisposable
     public Task ChangeUidValidityAsync(string user, uint uidValidity, string mailbox = "INBOX") =>
         Daemons.RunAsync("doveadm", "-c", _dovecotConf, "mailbox", "update", "-u", Address(user), "--uid-validity", uidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture), mailbox);
 
-    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks)
+    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks, string? dovecotSettings, string? postfixSettings)
     {
         // Dovecot's login processes (dovenull) and Postfix (postfix) must reach into the temp dir.
         await Daemons.RunAsync("chmod", "755", _root);
@@ -157,6 +162,7 @@ public sealed class MailServer : IAsyncDisposable
             submission_relay_host = 127.0.0.1
             submission_relay_port = {{RelayPort}}
             submission_relay_trusted = yes
+            {{dovecotSettings}}
             """);
 
         Directory.CreateDirectory(_postfixConf);
@@ -184,6 +190,7 @@ public sealed class MailServer : IAsyncDisposable
             local_transport = lmtp:inet:127.0.0.1:{LmtpPort}
             smtp_host_lookup = native
             {checks}
+            {postfixSettings}
 
             """);
         await File.WriteAllTextAsync(Path.Combine(_postfixConf, "master.cf"), PostfixInstance.MasterCf(RelayPort));
