@@ -1,3 +1,5 @@
+using Mailroom.Accounts.Watching;
+
 namespace Mailroom.Accounts;
 
 public static class AccountsFeature
@@ -14,6 +16,7 @@ public static class AccountsFeature
         services.AddSingleton<AccountCredentials>();
         services.AddSingleton<ConnectionTester>();
         services.AddScoped<AccountService>();
+        services.AddAccountWatching();
         return services;
     }
 }

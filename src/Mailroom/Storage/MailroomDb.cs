@@ -1,4 +1,5 @@
 using Mailroom.Accounts;
+using Mailroom.Accounts.Watching;
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
@@ -49,6 +50,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<MailThreadId> MailThreadIds => Set<MailThreadId>();
     public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
     public DbSet<OutboundAttachment> OutboundAttachments => Set<OutboundAttachment>();
+    public DbSet<AccountWatch> AccountWatches => Set<AccountWatch>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -58,6 +60,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
         builder.ApplyConfiguration(new MailThreadIdMapping());
         builder.ApplyConfiguration(new OutboundEmailMapping());
         builder.ApplyConfiguration(new OutboundAttachmentMapping());
+        builder.ApplyConfiguration(new AccountWatchMapping());
 
         builder.Entity<Workspace>(e =>
         {
