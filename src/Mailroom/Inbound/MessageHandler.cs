@@ -1,5 +1,6 @@
 using Mailroom.Inbound.Verification;
 using Mailroom.Integrations;
+using Mailroom.Outbound;
 using Mailroom.Posts;
 using Mailroom.Storage;
 using Mailroom.Tasks;
@@ -14,7 +15,7 @@ namespace Mailroom.Inbound;
 /// The caller saves, in one transaction with the message's new status.
 /// </summary>
 public sealed partial class MessageHandler(
-    BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, ISenderVerifier verifier, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
+    BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, ThreadResolver threads, ISenderVerifier verifier, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
@@ -59,6 +60,12 @@ public sealed partial class MessageHandler(
             case "bounce":
                 Finish(message, InboundStatus.Ignored, $"Not posted: {read.Kind} ({read.Reason}).");
                 return;
+        }
+        if (message.AccountId is not null)
+        {
+            // Fetched over IMAP from a connected mailbox: the other way in, same reading above.
+            await HandleReplyAsync(db, message, read, cancellationToken);
+            return;
         }
         if (message.MailFrom.Length == 0)
         {
@@ -137,21 +144,7 @@ public sealed partial class MessageHandler(
             }
         }
 
-        var kept = new List<(ReadAttachment Attachment, string Hash)>();
-        foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Open is not null))
-        {
-            // One at a time, streamed: never every attachment of a large email in memory at once.
-            await using var content = attachment.Open!();
-            kept.Add((attachment, await blobs.PutAsync(content, flush: false, cancellationToken)));
-        }
-        var attachmentNotes = read.Attachments.Where(a => !a.Kept)
-            .Select(a => $"The attachment \"{a.FileName}\" was left out: {a.LeftOutReason}.")
-            .ToList();
-        var notes = read.Notes.Concat(attachmentNotes.Take(MaxAttachmentNotes)).ToList();
-        if (attachmentNotes.Count > MaxAttachmentNotes)
-        {
-            notes.Add($"{attachmentNotes.Count - MaxAttachmentNotes:N0} more attachments were left out.");
-        }
+        var (kept, notes, attachmentNotes) = await KeepAttachmentsAsync(read, cancellationToken);
 
         var posted = 0;
         foreach (var integration in active.Where(i => !done.Contains(i.Id)))
@@ -215,6 +208,66 @@ public sealed partial class MessageHandler(
         // Redelivered to a task or list only (same Message-ID): nothing new was made, so it is ignored.
         Finish(message, active.Count > 0 || made > 0 ? InboundStatus.Posted : InboundStatus.Ignored, string.Join(" ", outcomes));
         LogPosted(message.Id, posted + made);
+    }
+
+    /// <summary>
+    /// A reply fetched from a connected mailbox (issue 11, item 8): it becomes a comment on the task
+    /// whose thread its In-Reply-To or References names, or nothing. The watcher only stored it;
+    /// what it is, is decided here, as for mail the listener received.
+    /// </summary>
+    private async Task HandleReplyAsync(MailroomDb db, InboundMessage message, ReadMessage read, CancellationToken cancellationToken)
+    {
+        // The headers are all there is to verify: no SMTP session, so DKIM (and DMARC on it) only.
+        var verdict = read.Mime is { } parsed
+            ? await verifier.VerifyAsync(parsed, new SenderEnvelope(null, "", null), cancellationToken)
+            : new SenderVerdict("none", [], "none", null, "none", null, null, null, false, SenderVerdict.Checks, "not verified: the message could not be read");
+        message.FromAuthenticated = verdict.FromAuthenticated;
+        message.Authentication = Cap(verdict.Summary, 1000);
+        var match = await threads.ResolveAsync(db, read.References, cancellationToken);
+        if (match is null)
+        {
+            Finish(message, InboundStatus.Ignored, "Not imported: its In-Reply-To and References name no email of a task's thread.");
+            return;
+        }
+        var (kept, notes, attachmentNotes) = await KeepAttachmentsAsync(read, cancellationToken);
+        var (commentId, outcome) = await taskMail.ReplyAsync(db, message, read, match.TaskId, match.CommentId, kept, notes, verdict.FromAuthenticated, cancellationToken);
+        if (commentId is { } id)
+        {
+            // Later replies to this reply find the task too.
+            if (read.MessageId is { } replyId)
+            {
+                await threads.RememberAsync(db, replyId, match.TaskId, id, null, ThreadIdSource.Received, message.ReceivedAt, cancellationToken);
+            }
+            // OUTBOX-MERGE: a scheduled email of this thread that has not left yet is held, and its author told (issue 11, item 12):
+            // await outbox.HoldScheduledInThreadAsync(db, match.TaskId, id, message.ReceivedAt, cancellationToken);
+        }
+        if (attachmentNotes.Count > 0)
+        {
+            outcome += $" {attachmentNotes.Count} attachment(s) left out.";
+        }
+        Finish(message, commentId is null ? InboundStatus.Ignored : InboundStatus.Posted, outcome);
+        LogPosted(message.Id, commentId is null ? 0 : 1);
+    }
+
+    /// <summary>The attachments kept, each streamed into the blob store, and the notes on those left out.</summary>
+    private async Task<(List<(ReadAttachment Attachment, string Hash)> Kept, List<string> Notes, List<string> AttachmentNotes)> KeepAttachmentsAsync(ReadMessage read, CancellationToken cancellationToken)
+    {
+        var kept = new List<(ReadAttachment Attachment, string Hash)>();
+        foreach (var attachment in read.Attachments.Where(a => a.Kept && a.Open is not null))
+        {
+            // One at a time, streamed: never every attachment of a large email in memory at once.
+            await using var content = attachment.Open!();
+            kept.Add((attachment, await blobs.PutAsync(content, flush: false, cancellationToken)));
+        }
+        var attachmentNotes = read.Attachments.Where(a => !a.Kept)
+            .Select(a => $"The attachment \"{a.FileName}\" was left out: {a.LeftOutReason}.")
+            .ToList();
+        var notes = read.Notes.Concat(attachmentNotes.Take(MaxAttachmentNotes)).ToList();
+        if (attachmentNotes.Count > MaxAttachmentNotes)
+        {
+            notes.Add($"{attachmentNotes.Count - MaxAttachmentNotes:N0} more attachments were left out.");
+        }
+        return (kept, notes, attachmentNotes);
     }
 
     /// <summary>Why a message with a null envelope sender is never posted (inbound log, inspect).</summary>

@@ -11,15 +11,24 @@ public sealed class NotificationService(MailroomDb db, TimeProvider clock)
     /// <summary>Tells each follower of the task but the author that an email added a comment, as each
     /// one's setting allows (all, only tasks assigned to them, none). Added to the context only:
     /// saved with the comment, so a comment notifies exactly once.</summary>
-    public static async Task NotifyFollowersAsync(MailroomDb db, Guid taskId, Guid commentId, Guid? authorUserId, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    public static Task NotifyFollowersAsync(MailroomDb db, Guid taskId, Guid commentId, Guid? authorUserId, string text, DateTimeOffset at, CancellationToken cancellationToken) =>
+        NotifyAsync(db, taskId, commentId, authorUserId, [], text, at, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="NotifyFollowersAsync"/>, and also tells <paramref name="alsoUserIds"/> (the member
+    /// who sent the email a reply answers) whether or not they follow the task, by the same setting.
+    /// Each member once, never the author.
+    /// </summary>
+    public static async Task NotifyAsync(MailroomDb db, Guid taskId, Guid commentId, Guid? authorUserId, IReadOnlyCollection<Guid> alsoUserIds, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var followers = await db.TaskFollowers.Where(f => f.TaskId == taskId)
-            .Join(db.Users, f => f.UserId, u => u.Id, (f, u) => new { u.Id, u.TaskNotifications })
+        var also = alsoUserIds.ToList();
+        var recipients = await db.Users
+            .Where(u => db.TaskFollowers.Any(f => f.TaskId == taskId && f.UserId == u.Id) || also.Contains(u.Id))
             .Where(u => u.TaskNotifications == TaskNotifications.All
                 || (u.TaskNotifications == TaskNotifications.Assigned && db.TaskAssignees.Any(a => a.TaskId == taskId && a.UserId == u.Id)))
             .Select(u => u.Id)
             .ToListAsync(cancellationToken);
-        foreach (var userId in followers.Where(id => id != authorUserId))
+        foreach (var userId in recipients.Distinct().Where(id => id != authorUserId))
         {
             db.Notifications.Add(new Notification { UserId = userId, TaskId = taskId, CommentId = commentId, Text = text.Length <= 1000 ? text : text[..1000], CreatedAt = at });
         }

@@ -60,7 +60,26 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         var note = notes.Count > 0 ? string.Join('\n', notes) : null;
         return target.Kind == MailTargetKind.List
             ? await NewTaskAsync(db, message, read, target.Id, senderEmail, senderName, member, senderVerified, emailMessageId, files, note, cancellationToken)
-            : await NewCommentAsync(db, message, read, target.Id, senderEmail, senderName, member, senderVerified, emailMessageId, files, note, cancellationToken);
+            : Drop(await NewCommentAsync(db, message, read, target.Id, null, senderEmail, senderName, member, senderVerified, emailMessageId, files, note, cancellationToken));
+    }
+
+    private static (bool, string) Drop((Guid? CommentId, string Outcome) made) => (made.CommentId is not null, made.Outcome);
+
+    /// <summary>
+    /// A reply to an email sent from the task, fetched from a connected mailbox: a comment, threaded
+    /// under the comment that shows the answered email (or a new comment, per the workspace's reply
+    /// mode), unless this email is already on the task. Its followers, and the member who sent the
+    /// email answered, are told. Returns the comment made (null when none) and a sentence for the inbound log.
+    /// </summary>
+    public async Task<(Guid? CommentId, string Outcome)> ReplyAsync(
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, Guid? answeredCommentId,
+        IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, IReadOnlyList<string> notes, bool senderVerified, CancellationToken cancellationToken)
+    {
+        var senderEmail = Cap(read.FromAddress ?? (message.MailFrom.Length > 0 ? message.MailFrom : null), 320);
+        var senderName = senderVerified ? Cap(read.FromName, 320) : null;
+        var member = senderEmail is null || !senderVerified ? null : await MemberAsync(db, senderEmail, cancellationToken);
+        var note = notes.Count > 0 ? string.Join('\n', notes) : null;
+        return await NewCommentAsync(db, message, read, taskId, answeredCommentId, senderEmail, senderName, member, senderVerified, Cap(read.MessageId, 1000), files, note, cancellationToken);
     }
 
     private async Task<(bool, string)> NewTaskAsync(
@@ -104,8 +123,13 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         return (true, $"Made the task \"{name}\" in the list {list.Name} with {files.Count} attachment(s).");
     }
 
-    private async Task<(bool, string)> NewCommentAsync(
-        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, string? senderEmail, string? senderName, User? member, bool senderVerified,
+    /// <summary>
+    /// The comment an email makes on a task. <paramref name="answeredCommentId"/>, when known (the
+    /// thread resolver found the email it answers), is the comment it replies to; otherwise its
+    /// References are matched against the task's comments.
+    /// </summary>
+    private async Task<(Guid? CommentId, string Outcome)> NewCommentAsync(
+        MailroomDb db, InboundMessage message, ReadMessage read, Guid taskId, Guid? answeredCommentId, string? senderEmail, string? senderName, User? member, bool senderVerified,
         string? emailMessageId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, string? note, CancellationToken cancellationToken)
     {
         var task = await db.Tasks.FirstAsync(t => t.Id == taskId, cancellationToken);
@@ -114,12 +138,21 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
             || await db.Comments.AnyAsync(c => c.TaskId == taskId && (c.InboundMessageId == message.Id || (emailMessageId != null && c.EmailMessageId == emailMessageId)), cancellationToken);
         if (duplicate)
         {
-            return (false, $"Not made into a comment: this email (same Message-ID) is already a comment on the task \"{task.Name}\".");
+            return (null, $"Not made into a comment: this email (same Message-ID) is already a comment on the task \"{task.Name}\".");
         }
 
         Guid? parentId = null;
+        // The member who wrote the comment answered (for an email sent from the task, its sender): told of the reply.
+        Guid? answeredAuthor = null;
         var settings = await emailApp.CurrentAsync(cancellationToken);
-        if (settings.ReplyMode == ReplyMode.Threaded && read.References.Count > 0)
+        if (answeredCommentId is { } answeredId && await AnsweredAsync(db, taskId, answeredId, cancellationToken) is { } known)
+        {
+            // OUTBOX-MERGE: the sender is the outbox email's author (MailThreadId.OutboundEmailId → OutboundEmail.AuthorUserId);
+            // the comment that shows a sent email has that author too, so this holds until then.
+            answeredAuthor = known.AuthorUserId;
+            parentId = settings.ReplyMode == ReplyMode.Threaded ? known.ParentCommentId ?? known.Id : null;
+        }
+        else if (settings.ReplyMode == ReplyMode.Threaded && read.References.Count > 0)
         {
             // B14: the headers say what a reply answers, whatever its subject became. The latest
             // reference that is a comment of this task wins (In-Reply-To comes last).
@@ -155,11 +188,23 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
             parentId is null ? "commented by email" : "replied by email", senderEmail, comment.Id, message.ReceivedAt);
         AddFiles(db, taskId, comment.Id, files, member?.Id, senderEmail, message.ReceivedAt);
         task.UpdatedAt = message.ReceivedAt > task.UpdatedAt ? message.ReceivedAt : task.UpdatedAt;
-        await NotificationService.NotifyFollowersAsync(db, taskId, comment.Id, member?.Id,
+        await NotificationService.NotifyAsync(db, taskId, comment.Id, member?.Id, answeredAuthor is { } also ? [also] : [],
             $"{member?.DisplayName ?? senderName ?? senderEmail ?? "Someone"}{(senderVerified ? "" : " (unverified)")} {(parentId is null ? "commented" : "replied")} by email on \"{task.Name}\"", message.ReceivedAt, cancellationToken);
-        return (true, parentId is null
+        return (comment.Id, parentId is null
             ? $"Added a comment to the task \"{task.Name}\" with {files.Count} attachment(s)."
             : $"Added a threaded reply to the task \"{task.Name}\" with {files.Count} attachment(s).");
+    }
+
+    /// <summary>The comment an email answers, if it is on this task: its thread and its author.</summary>
+    private static async Task<(Guid Id, Guid? ParentCommentId, Guid? AuthorUserId)?> AnsweredAsync(MailroomDb db, Guid taskId, Guid commentId, CancellationToken cancellationToken)
+    {
+        if (db.Comments.Local.FirstOrDefault(c => c.Id == commentId && c.TaskId == taskId) is { } local)
+        {
+            return (local.Id, local.ParentCommentId, local.AuthorUserId);
+        }
+        var row = await db.Comments.AsNoTracking().Where(c => c.Id == commentId && c.TaskId == taskId)
+            .Select(c => new { c.Id, c.ParentCommentId, c.AuthorUserId }).FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.Id, row.ParentCommentId, row.AuthorUserId);
     }
 
     private static void AddFiles(MailroomDb db, Guid taskId, Guid? commentId, IReadOnlyList<(ReadAttachment Attachment, string Hash)> files, Guid? actor, string? actorEmail, DateTimeOffset at)
