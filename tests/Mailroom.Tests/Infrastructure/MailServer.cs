@@ -58,14 +58,8 @@ public sealed class MailServer : IAsyncDisposable
         {
             await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings);
             await Daemons.RunAsync("postfix", "-c", server._postfixConf, "start");
-            // In the foreground, as our child: a daemonised Dovecot keeps the pipes of whoever
-            // started it open, so waiting for its output would never end.
-            server._dovecot = Process.Start(new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", server._dovecotConf]) { UseShellExecute = false })
-                ?? throw new InvalidOperationException("Could not start Dovecot.");
-            foreach (var port in new[] { server.RelayPort, server.LmtpPort, server.ImapPort, server.SubmissionPort })
-            {
-                await Daemons.WaitForPortAsync(port, () => server.DovecotLog + server.MailLog);
-            }
+            await Daemons.WaitForPortAsync(server.RelayPort, () => server.DovecotLog + server.MailLog);
+            await server.StartImapAsync();
             return server;
         }
         catch
@@ -76,6 +70,43 @@ public sealed class MailServer : IAsyncDisposable
     }
 
     public string Address(string user) => $"{user}@{Domain}";
+
+    /// <summary>Starts Dovecot (IMAP, submission, LMTP); again after <see cref="StopImapAsync"/>, on the same ports and mailboxes.</summary>
+    public async Task StartImapAsync()
+    {
+        // In the foreground, as our child: a daemonised Dovecot keeps the pipes of whoever
+        // started it open, so waiting for its output would never end.
+        _dovecot = Process.Start(new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", _dovecotConf]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException("Could not start Dovecot.");
+        foreach (var port in new[] { LmtpPort, ImapPort, SubmissionPort })
+        {
+            await Daemons.WaitForPortAsync(port, () => DovecotLog + MailLog);
+        }
+    }
+
+    /// <summary>The provider's IMAP server goes away (killed, as in a crash): connections drop and new ones are refused until <see cref="StartImapAsync"/>.</summary>
+    public async Task StopImapAsync()
+    {
+        if (_dovecot is { HasExited: false })
+        {
+            _dovecot.Kill(entireProcessTree: true);
+            await _dovecot.WaitForExitAsync();
+        }
+        _dovecot?.Dispose();
+        _dovecot = null;
+    }
+
+    /// <summary>The member changed their password at the provider: the next login with the old one is refused.</summary>
+    public async Task SetPasswordAsync(string user, string password)
+    {
+        var passwd = Path.Combine(_root, "passwd");
+        var prefix = Address(user) + ":";
+        var lines = (await File.ReadAllLinesAsync(passwd)).Select(l => l.StartsWith(prefix, StringComparison.Ordinal) ? $"{prefix}{{PLAIN}}{password}::::::" : l);
+        await File.WriteAllLinesAsync(passwd, lines);
+    }
+
+    /// <summary>Ends every IMAP session of the user (doveadm kick), as a provider does after a password change.</summary>
+    public Task KickAsync(string user) => Daemons.RunAsync("doveadm", "-c", _dovecotConf, "kick", Address(user));
 
     /// <summary>Delivers into the user's INBOX through the relay without authentication, as the provider's own MX would for mail from outside.</summary>
     public async Task DeliverAsync(MimeMessage message, string user)
@@ -110,6 +141,8 @@ public sealed class MailServer : IAsyncDisposable
             ssl = no
             disable_plaintext_auth = no
             auth_mechanisms = plain login
+            # Refused logins answer at once (the default waits 2 s), so tests of repeated refusals stay fast.
+            auth_failure_delay = 0
             log_path = {{_root}}/dovecot.log
             mail_location = maildir:{{mail}}/%u
             mail_uid = dovecot
