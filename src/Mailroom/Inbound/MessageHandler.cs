@@ -15,7 +15,7 @@ namespace Mailroom.Inbound;
 /// The caller saves, in one transaction with the message's new status.
 /// </summary>
 public sealed partial class MessageHandler(
-    BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, ThreadResolver threads, ISenderVerifier verifier, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
+    BlobStore blobs, RecipientResolver resolver, TaskMail taskMail, ThreadResolver threads, Outbound.OutboxService outbox, ISenderVerifier verifier, IOptions<InboundOptions> options, ILogger<MessageHandler> logger)
 {
     public async Task HandleAsync(MailroomDb db, InboundMessage message, CancellationToken cancellationToken)
     {
@@ -238,8 +238,8 @@ public sealed partial class MessageHandler(
             {
                 await threads.RememberAsync(db, replyId, match.TaskId, id, null, ThreadIdSource.Received, message.ReceivedAt, cancellationToken);
             }
-            // OUTBOX-MERGE: a scheduled email of this thread that has not left yet is held, and its author told (issue 11, item 12):
-            // await outbox.HoldScheduledInThreadAsync(db, match.TaskId, id, message.ReceivedAt, cancellationToken);
+            // A scheduled email of the thread this answers, not yet gone, is held and its author told (issue 11, item 12).
+            await outbox.HoldScheduledInThreadAsync(db, match.TaskId, match.CommentId, message.ReceivedAt, cancellationToken);
         }
         if (attachmentNotes.Count > 0)
         {

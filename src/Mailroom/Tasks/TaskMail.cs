@@ -147,8 +147,7 @@ public sealed class TaskMail(EmailAppService emailApp, AddressMinter minter)
         var settings = await emailApp.CurrentAsync(cancellationToken);
         if (answeredCommentId is { } answeredId && await AnsweredAsync(db, taskId, answeredId, cancellationToken) is { } known)
         {
-            // OUTBOX-MERGE: the sender is the outbox email's author (MailThreadId.OutboundEmailId → OutboundEmail.AuthorUserId);
-            // the comment that shows a sent email has that author too, so this holds until then.
+            // The comment that shows an email sent from the task is authored by the outbox email's author.
             answeredAuthor = known.AuthorUserId;
             parentId = settings.ReplyMode == ReplyMode.Threaded ? known.ParentCommentId ?? known.Id : null;
         }
