@@ -35,4 +35,17 @@ public sealed class AccountPermissions
             throw AppProblem.Forbidden("Only the member who linked this email account, or an owner or admin, may remove it.");
         }
     }
+
+    /// <summary>Only the member who linked an account signs in to it again or gives its new password: the credentials are theirs.</summary>
+    public void RequireMayReauthenticate(User actor, MailAccount account)
+    {
+        RequireNotGuest(actor);
+        if (account.UserId != actor.Id)
+        {
+            throw AppProblem.Forbidden("Only the member who linked this email account may re-authenticate it.");
+        }
+    }
+
+    /// <summary>Testing a saved account's connection: whoever may remove it (its linker, owners and admins).</summary>
+    public void RequireMayTest(User actor, MailAccount account) => RequireMayRemove(actor, account);
 }

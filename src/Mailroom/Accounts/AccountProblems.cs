@@ -35,6 +35,53 @@ public static class AccountProblems
 
     public const string NemailRemedy = "There may be an authorization problem with your email account. Remove and reconnect the account, then try again.";
 
+    /// <summary>The member said no at the provider's consent screen.</summary>
+    public const string OAuthDenied = "oauth_denied";
+
+    /// <summary>The callback's state was unknown, expired, already used, or another member's.</summary>
+    public const string OAuthStateInvalid = "oauth_state_invalid";
+
+    /// <summary>The provider refused the code or answered nothing usable.</summary>
+    public const string OAuthFailed = "oauth_failed";
+
+    /// <summary>The provider did not say which address the mailbox has.</summary>
+    public const string OAuthNoEmail = "oauth_no_email";
+
+    /// <summary>Re-authentication signed in as another mailbox than the account's.</summary>
+    public const string OAuthOtherMailbox = "oauth_other_mailbox";
+
+    /// <summary>
+    /// The words a member can act on for a stable code, for the API's account view and the pages;
+    /// null for a code without a remedy of its own.
+    /// </summary>
+    public static string? Remedy(string? code) => code switch
+    {
+        AuthenticationRefused => NemailRemedy,
+        MicrosoftRefused => NauthRemedy,
+        AccountInactive => ContRemedy,
+        SendNotAllowed => AccessRemedy,
+        OAuthDenied => "You did not allow Mailroom access to the mailbox, so nothing was linked. Start again and allow access to link it.",
+        OAuthStateInvalid => "This sign-in took too long or was already used, so nothing was linked. Start again from the Email accounts page.",
+        OAuthFailed => "The provider did not complete the sign-in, so nothing was linked. Try again in a few minutes.",
+        OAuthNoEmail => "The provider did not say which email address the account has, so nothing was linked. Ask your administrator to check the OAuth settings.",
+        OAuthOtherMailbox => "You signed in as a different mailbox than the one to re-authenticate. Sign in with that mailbox's address.",
+        "account_already_linked" => "You already linked this address with a password. Remove it first to link it with your provider's sign-in.",
+        _ => null,
+    };
+
+    /// <summary>What a Microsoft AADSTS number says, in the member's words (the common ones behind NAUTH_013).</summary>
+    public static string? Aadsts(int? number) => number switch
+    {
+        65001 => "Consent for Mailroom is missing: the member or an administrator has not allowed it.",
+        65004 => "The member declined consent for Mailroom.",
+        90094 or 90095 => "An administrator must consent to Mailroom for the organisation.",
+        53003 => "Conditional Access policies of the organisation blocked the sign-in.",
+        50105 => "The account is not assigned to Mailroom in the organisation.",
+        50020 => "The account is not allowed in this organisation.",
+        null => null,
+        _ => $"Microsoft's code: AADSTS{number}.",
+    };
+
     public static string Code(ConnectionFailure failure) => failure switch
     {
         ConnectionFailure.AuthenticationRefused => AuthenticationRefused,

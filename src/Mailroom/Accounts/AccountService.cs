@@ -119,6 +119,90 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
             .Select(r => View(r.Account, r.DisplayName)).ToList();
     }
 
+    /// <summary>
+    /// "Test connection" of a saved account, with its stored credentials (an OAuth token refreshed
+    /// as the sender would). A pass makes the account Active again.
+    /// </summary>
+    public async Task<ConnectionTestResult> TestSavedAsync(User actor, Guid id, CancellationToken cancellationToken)
+    {
+        var account = await FindAsync(actor, id, cancellationToken);
+        permissions.RequireMayTest(actor, account);
+        var result = await tester.TestAsync(account, cancellationToken);
+        if (result.Ok && (account.Health != AccountHealth.Active || account.LastErrorCode is not null))
+        {
+            await db.MailAccounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Health, AccountHealth.Active)
+                .SetProperty(a => a.LastErrorCode, (string?)null), cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Re-authenticating a password account: the new password is tested against the account's
+    /// servers and saved only when both logins pass; the account is then Active again.
+    /// </summary>
+    public async Task<ConnectionTestResult> ChangePasswordAsync(User actor, Guid id, string? password, CancellationToken cancellationToken)
+    {
+        var account = await FindAsync(actor, id, cancellationToken);
+        permissions.RequireMayReauthenticate(actor, account);
+        if (account.AuthKind != AccountAuthKind.Password)
+        {
+            throw AppProblem.Invalid("account_uses_oauth", "This account signs in through its provider: re-authenticate it with the provider's sign-in instead.");
+        }
+        if (string.IsNullOrEmpty(password) || password.Length > 1000)
+        {
+            throw AppProblem.Invalid("password_required", "Enter the mailbox's password or app password.");
+        }
+        var settings = new MailboxSettings(account.ImapHost, account.ImapPort, account.ImapSecurity, account.SmtpHost, account.SmtpPort, account.SmtpSecurity, account.Username, password);
+        var result = await tester.TestAsync(settings, cancellationToken);
+        if (result.Ok)
+        {
+            account.ProtectedSecret = secrets.Protect(password);
+            account.Health = AccountHealth.Active;
+            account.LastErrorCode = null;
+            await db.SaveChangesAsync(cancellationToken);
+            AccountsLog.Reauthenticated(logger, account.Id, actor.Id);
+        }
+        return result;
+    }
+
+    /// <summary>How the account's email leaves: Graph only for a Microsoft account linked through OAuth (Graph takes no password).</summary>
+    public async Task<AccountView> SetSendViaAsync(User actor, Guid id, SendVia sendVia, CancellationToken cancellationToken)
+    {
+        var account = await FindAsync(actor, id, cancellationToken);
+        permissions.RequireMayReauthenticate(actor, account);
+        if (!Enum.IsDefined(sendVia))
+        {
+            throw AppProblem.Invalid("invalid_send_via", "Pick Auto, Smtp or Graph.");
+        }
+        if (sendVia == SendVia.Graph && !(account.AuthKind == AccountAuthKind.OAuth && account.Provider == MailProvider.Outlook))
+        {
+            throw AppProblem.Invalid("graph_needs_microsoft_oauth", "Only an Outlook / Microsoft 365 account linked with Microsoft's sign-in can send through Microsoft Graph.");
+        }
+        account.SendVia = sendVia;
+        await db.SaveChangesAsync(cancellationToken);
+        return View(account, actor.DisplayName);
+    }
+
+    /// <summary>The member's own accounts that need them to sign in again, for the layout's banner.</summary>
+    public async Task<IReadOnlyList<AccountView>> NeedingReauthenticationAsync(User actor, CancellationToken cancellationToken)
+    {
+        if (actor.Role == WorkspaceRole.Guest)
+        {
+            return [];
+        }
+        var rows = await db.MailAccounts.AsNoTracking()
+            .Where(a => a.UserId == actor.Id && a.Health == AccountHealth.NeedsReauthentication)
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(a => a.Email, StringComparer.Ordinal).Select(a => View(a, actor.DisplayName)).ToList();
+    }
+
+    private async Task<MailAccount> FindAsync(User actor, Guid id, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        return await db.MailAccounts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw AppProblem.NotFound("The email account");
+    }
+
     /// <summary>The servers to test: the preset's for a known provider, the request's for Custom.</summary>
     private static MailboxSettings Settings(LinkAccountRequest request)
     {
@@ -173,5 +257,6 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
     private static AccountView View(MailAccount a, string linkedBy) => new(
         a.Id, a.UserId, linkedBy, a.Email, a.SendAsName, a.Provider,
         a.ImapHost, a.ImapPort, a.ImapSecurity, a.SmtpHost, a.SmtpPort, a.SmtpSecurity,
-        a.Username, a.Health, a.LastErrorCode, ProviderCatalog.Find(a.Provider)?.AttachmentLimitBytes, a.CreatedAt);
+        a.Username, a.Health, a.LastErrorCode, ProviderCatalog.Find(a.Provider)?.AttachmentLimitBytes, a.CreatedAt,
+        a.AuthKind, a.SendVia, AccountProblems.Remedy(a.LastErrorCode));
 }

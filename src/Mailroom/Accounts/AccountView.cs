@@ -1,6 +1,6 @@
 namespace Mailroom.Accounts;
 
-/// <summary>An account as the API shows it: everything but the secret.</summary>
+/// <summary>An account as the API shows it: everything but the secret, and the remedy for its last error code.</summary>
 public sealed record AccountView(
     Guid Id,
     Guid UserId,
@@ -18,4 +18,7 @@ public sealed record AccountView(
     AccountHealth Health,
     string? LastErrorCode,
     long? AttachmentLimitBytes,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    AccountAuthKind AuthKind = AccountAuthKind.Password,
+    SendVia SendVia = SendVia.Auto,
+    string? LastErrorRemedy = null);

@@ -10,6 +10,10 @@ public static class AccountsApi
     /// <summary>"Test connection" as the API answers it: a failed test is an answer too, so it is a 200 with the failing step.</summary>
     public sealed record TestView(bool Ok, string? FailedStep, ConnectionFailure? Reason, string? Code, string? Detail);
 
+    public sealed record PasswordRequest(string? Password);
+
+    public sealed record SendViaRequest(SendVia SendVia);
+
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/accounts").RequireAuthorization().WithTags("Accounts");
@@ -17,6 +21,15 @@ public static class AccountsApi
         api.MapGet("/providers", () => TypedResults.Ok(ProviderCatalog.Presets));
         api.MapPost("/test", TestAsync);
         api.MapPost("/", LinkAsync);
+        api.MapGet("/oauth/providers", (OAuthLinks links) => TypedResults.Ok(links.Offered));
+        // A saved account's own test: its stored credentials, an OAuth token refreshed as the sender would.
+        api.MapPost("/{id:guid}/test", async (Guid id, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(Test(await accounts.TestSavedAsync(await db.RequireAsync(http.User, ct), id, ct))));
+        // Re-authenticating a password account: saved only when both logins pass with it.
+        api.MapPut("/{id:guid}/password", async (Guid id, PasswordRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(Test(await accounts.ChangePasswordAsync(await db.RequireAsync(http.User, ct), id, request.Password, ct))));
+        api.MapPut("/{id:guid}/send-via", async (Guid id, SendViaRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetSendViaAsync(await db.RequireAsync(http.User, ct), id, request.SendVia, ct)));
         api.MapDelete("/{id:guid}", async (Guid id, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
         {
             await accounts.RemoveAsync(await db.RequireAsync(http.User, ct), id, ct);
@@ -31,10 +44,12 @@ public static class AccountsApi
     private static async Task<Ok<TestView>> TestAsync(LinkAccountRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var result = await accounts.TestAsync(await db.RequireAsync(http.User, ct), request, ct);
-        return TypedResults.Ok(result.Ok
-            ? new TestView(true, null, null, null, null)
-            : new TestView(false, result.FailedStep!.Value.Describe(), result.Failure, AccountProblems.Code(result.Failure!.Value), AccountProblems.Detail(result)));
+        return TypedResults.Ok(Test(result));
     }
+
+    private static TestView Test(ConnectionTestResult result) => result.Ok
+        ? new TestView(true, null, null, null, null)
+        : new TestView(false, result.FailedStep!.Value.Describe(), result.Failure, AccountProblems.Code(result.Failure!.Value), AccountProblems.Detail(result));
 
     private static async Task<Results<Created<AccountView>, ProblemHttpResult>> LinkAsync(LinkAccountRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct)
     {

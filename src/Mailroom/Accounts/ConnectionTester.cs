@@ -12,15 +12,36 @@ namespace Mailroom.Accounts;
 /// watcher and the sender will, and reports the first step that failed and whether it was the
 /// credentials (authentication refused) or the road to the server (unreachable, time-out, TLS).
 /// </summary>
-public sealed class ConnectionTester(MailClientFactory clients, MailConnector connector, IOptions<AccountOptions> options, ILogger<ConnectionTester> logger)
+public sealed class ConnectionTester(MailClientFactory clients, MailConnector connector, AccountCredentials credentials, IOptions<AccountOptions> options, ILogger<ConnectionTester> logger)
 {
-    public async Task<ConnectionTestResult> TestAsync(MailboxSettings settings, CancellationToken cancellationToken)
+    /// <summary>The login a step presents; <c>afterRefusal</c> on the one retry after the server refused it.</summary>
+    private delegate Task<AccountLogin> LoginSource(bool afterRefusal, CancellationToken cancellationToken);
+
+    /// <summary>A mailbox not yet saved, with the password the member typed.</summary>
+    public Task<ConnectionTestResult> TestAsync(MailboxSettings settings, CancellationToken cancellationToken) =>
+        TestAsync(settings, AccountLogin.WithPassword(settings.Username, settings.Password), cancellationToken);
+
+    /// <summary>A mailbox not yet saved, with <paramref name="login"/> (a fresh OAuth access token, or a password).</summary>
+    public Task<ConnectionTestResult> TestAsync(MailboxSettings settings, AccountLogin login, CancellationToken cancellationToken) =>
+        RunBothAsync(settings, (_, _) => Task.FromResult(login), retry: false, cancellationToken);
+
+    /// <summary>
+    /// A saved account, with its stored credentials as the sender and the watcher get them: an
+    /// OAuth token near expiry is refreshed first, and a refused token refreshed and tried once more.
+    /// </summary>
+    public Task<ConnectionTestResult> TestAsync(MailAccount account, CancellationToken cancellationToken) =>
+        RunBothAsync(
+            new MailboxSettings(account.ImapHost, account.ImapPort, account.ImapSecurity, account.SmtpHost, account.SmtpPort, account.SmtpSecurity, account.Username, ""),
+            (afterRefusal, ct) => credentials.GetAsync(account, afterRefusal, ct),
+            retry: account.AuthKind == AccountAuthKind.OAuth,
+            cancellationToken);
+
+    private async Task<ConnectionTestResult> RunBothAsync(MailboxSettings settings, LoginSource login, bool retry, CancellationToken cancellationToken)
     {
-        var timeout = options.Value.ConnectionTimeout;
-        var result = await RunAsync(clients.CreateImap(timeout), ConnectionStep.ConnectImap, settings.ImapHost, settings.ImapPort, settings.ImapSecurity, settings, cancellationToken);
+        var result = await RunAsync(Imap, ConnectionStep.ConnectImap, settings.ImapHost, settings.ImapPort, settings.ImapSecurity, login, retry, cancellationToken);
         if (result.Ok)
         {
-            result = await RunAsync(clients.CreateSmtp(timeout), ConnectionStep.ConnectSmtp, settings.SmtpHost, settings.SmtpPort, settings.SmtpSecurity, settings, cancellationToken);
+            result = await RunAsync(Smtp, ConnectionStep.ConnectSmtp, settings.SmtpHost, settings.SmtpPort, settings.SmtpSecurity, login, retry, cancellationToken);
         }
         if (result.Ok)
         {
@@ -33,8 +54,20 @@ public sealed class ConnectionTester(MailClientFactory clients, MailConnector co
         return result;
     }
 
-    /// <summary>Connects (<paramref name="connectStep"/>) then logs in (the step after it) with one client.</summary>
-    private async Task<ConnectionTestResult> RunAsync(IMailService client, ConnectionStep connectStep, string host, int port, MailSecurity security, MailboxSettings settings, CancellationToken cancellationToken)
+    private IMailService Imap() => clients.CreateImap(options.Value.ConnectionTimeout);
+
+    private IMailService Smtp() => clients.CreateSmtp(options.Value.ConnectionTimeout);
+
+    /// <summary>Connects (<paramref name="connectStep"/>) then logs in (the step after it); with <paramref name="retry"/>, once more on a new connection after a refused login.</summary>
+    private async Task<ConnectionTestResult> RunAsync(Func<IMailService> create, ConnectionStep connectStep, string host, int port, MailSecurity security, LoginSource login, bool retry, CancellationToken cancellationToken)
+    {
+        var result = await RunOnceAsync(create(), connectStep, host, port, security, login, false, cancellationToken);
+        return retry && result.Failure == ConnectionFailure.AuthenticationRefused && !result.NeedsReauthentication
+            ? await RunOnceAsync(create(), connectStep, host, port, security, login, true, cancellationToken)
+            : result;
+    }
+
+    private async Task<ConnectionTestResult> RunOnceAsync(IMailService client, ConnectionStep connectStep, string host, int port, MailSecurity security, LoginSource login, bool afterRefusal, CancellationToken cancellationToken)
     {
         using var _ = client;
         var loginStep = connectStep + 1;
@@ -45,10 +78,15 @@ public sealed class ConnectionTester(MailClientFactory clients, MailConnector co
             step = loginStep;
             using (var loginBudget = connector.Budget(cancellationToken))
             {
-                await MailConnector.LogInOnceAsync(client, AccountLogin.WithPassword(settings.Username, settings.Password), loginBudget.Token);
+                await MailConnector.LogInOnceAsync(client, await login(afterRefusal, loginBudget.Token), loginBudget.Token);
                 await client.DisconnectAsync(true, loginBudget.Token);
             }
             return ConnectionTestResult.Passed;
+        }
+        catch (ReauthenticationRequiredException e)
+        {
+            // No second try: only the member signing in again helps.
+            return ConnectionTestResult.Failed(step, ConnectionFailure.AuthenticationRefused, e.Message) with { NeedsReauthentication = true };
         }
         // The step's budget or MailKit's own I/O time-out (the same length), whichever noticed first.
         catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))

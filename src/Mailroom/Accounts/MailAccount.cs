@@ -25,8 +25,17 @@ public sealed class MailAccount
     /// <summary>The login name at the provider: often the address, but an alias or a shared box may differ.</summary>
     public required string Username { get; set; }
 
-    /// <summary>The password, Data Protection ciphertext only (<see cref="AccountSecrets"/>); never leaves the server.</summary>
+    /// <summary>A password, or (OAuth) a Data Protection ciphertext of the tokens with their expiry.</summary>
+    public AccountAuthKind AuthKind { get; set; } = AccountAuthKind.Password;
+
+    /// <summary>
+    /// Data Protection ciphertext only, never leaving the server: the password (<see cref="AccountSecrets"/>)
+    /// or, for OAuth, the refresh and access tokens with the access token's expiry (<see cref="OAuthTokenStore"/>).
+    /// </summary>
     public required string ProtectedSecret { get; set; }
+
+    /// <summary>SMTP, Graph, or SMTP until the provider says SMTP AUTH is off for the tenant.</summary>
+    public SendVia SendVia { get; set; } = SendVia.Auto;
 
     public AccountHealth Health { get; set; } = AccountHealth.Active;
 

@@ -42,7 +42,7 @@ public sealed class NotificationService(MailroomDb db, TimeProvider clock)
             query = query.Where(n => n.ReadAt == null);
         }
         return await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(Math.Clamp(take, 1, 200))
-            .Select(n => new NotificationView(n.Id, n.TaskId, n.CommentId, n.Text, n.CreatedAt, n.ReadAt != null))
+            .Select(n => new NotificationView(n.Id, n.TaskId, n.CommentId, n.Text, n.CreatedAt, n.ReadAt != null, n.AccountId))
             .ToListAsync(cancellationToken);
     }
 
@@ -51,16 +51,19 @@ public sealed class NotificationService(MailroomDb db, TimeProvider clock)
 
     /// <summary>
     /// Opening a notification: it, and the member's other unread notifications of the same task
-    /// (the task page shows all of them), become read. Returns the task to open.
+    /// (the task page shows all of them), become read. Returns the local path to open: the task,
+    /// or for a mailbox's notification the Email accounts page.
     /// </summary>
-    public async Task<Guid> OpenAsync(User actor, Guid notificationId, CancellationToken cancellationToken = default)
+    public async Task<string> OpenAsync(User actor, Guid notificationId, CancellationToken cancellationToken = default)
     {
-        var taskId = await db.Notifications.Where(n => n.Id == notificationId && n.UserId == actor.Id).Select(n => (Guid?)n.TaskId).FirstOrDefaultAsync(cancellationToken)
+        var target = await db.Notifications.Where(n => n.Id == notificationId && n.UserId == actor.Id).Select(n => new { n.TaskId, n.AccountId }).FirstOrDefaultAsync(cancellationToken)
             ?? throw AppProblem.NotFound("The notification");
         var now = clock.GetUtcNow();
-        await db.Notifications.Where(n => n.UserId == actor.Id && n.TaskId == taskId && n.ReadAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
-        return taskId;
+        var same = target.TaskId is { } taskId
+            ? db.Notifications.Where(n => n.UserId == actor.Id && n.TaskId == taskId && n.ReadAt == null)
+            : db.Notifications.Where(n => n.UserId == actor.Id && n.Id == notificationId && n.ReadAt == null);
+        await same.ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), cancellationToken);
+        return target.TaskId is { } task ? $"/tasks/{task}" : "/settings/email-accounts";
     }
 
     public async Task MarkReadAsync(User actor, Guid? notificationId, CancellationToken cancellationToken = default)

@@ -35,8 +35,7 @@ public static class NotificationsApi
     {
         try
         {
-            var taskId = await notifications.OpenAsync(await db.RequireAsync(http.User, ct), id, ct);
-            return TypedResults.LocalRedirect($"/tasks/{taskId}");
+            return TypedResults.LocalRedirect(await notifications.OpenAsync(await db.RequireAsync(http.User, ct), id, ct));
         }
         catch (AppProblem problem) when (problem.Status == StatusCodes.Status404NotFound)
         {
