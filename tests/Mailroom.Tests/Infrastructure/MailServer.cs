@@ -44,8 +44,9 @@ public sealed class MailServer : IAsyncDisposable
     /// <paramref name="dovecotSettings"/> and <paramref name="postfixSettings"/> are appended to
     /// dovecot.conf and main.cf (later lines win): e.g. a SIZE limit, or refusing unknown users at RCPT.
     /// </summary>
+    /// <param name="oauthIntrospectionUrl">Set: XOAUTH2 and OAUTHBEARER are accepted too, each token checked at this RFC 7662 endpoint (an <see cref="OAuthStandIn"/>).</param>
     public static async Task<MailServer> StartAsync(IEnumerable<(string User, string Password)> users, string domain = "mail.test", string? headerChecks = null,
-        string? dovecotSettings = null, string? postfixSettings = null)
+        string? dovecotSettings = null, string? postfixSettings = null, string? oauthIntrospectionUrl = null)
     {
         Daemons.RequireRoot("A real Dovecot and Postfix");
         if (!File.Exists("/usr/sbin/dovecot") || !File.Exists("/usr/sbin/postfix"))
@@ -56,7 +57,7 @@ public sealed class MailServer : IAsyncDisposable
         var server = new MailServer(root, domain);
         try
         {
-            await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings);
+            await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings, oauthIntrospectionUrl);
             await Daemons.RunAsync("postfix", "-c", server._postfixConf, "start");
             await Daemons.WaitForPortAsync(server.RelayPort, () => server.DovecotLog + server.MailLog);
             await server.StartImapAsync();
@@ -121,7 +122,7 @@ public sealed class MailServer : IAsyncDisposable
     public Task ChangeUidValidityAsync(string user, uint uidValidity, string mailbox = "INBOX") =>
         Daemons.RunAsync("doveadm", "-c", _dovecotConf, "mailbox", "update", "-u", Address(user), "--uid-validity", uidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture), mailbox);
 
-    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks, string? dovecotSettings, string? postfixSettings)
+    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks, string? dovecotSettings, string? postfixSettings, string? oauthIntrospectionUrl)
     {
         // Dovecot's login processes (dovenull) and Postfix (postfix) must reach into the temp dir.
         await Daemons.RunAsync("chmod", "755", _root);
@@ -132,6 +133,26 @@ public sealed class MailServer : IAsyncDisposable
         var passwd = Path.Combine(_root, "passwd");
         await File.WriteAllLinesAsync(passwd, users.Select(u => $"{Address(u.User)}:{{PLAIN}}{u.Password}::::::"));
 
+        var oauth = "";
+        if (oauthIntrospectionUrl is not null)
+        {
+            var oauthConf = Path.Combine(_root, "dovecot-oauth2.conf.ext");
+            await File.WriteAllTextAsync(oauthConf, $"""
+                introspection_mode = post
+                introspection_url = {oauthIntrospectionUrl}
+                username_attribute = email
+                active_attribute = active
+                active_value = true
+
+                """);
+            oauth = $$"""
+                passdb {
+                  driver = oauth2
+                  mechanisms = xoauth2 oauthbearer
+                  args = {{oauthConf}}
+                }
+                """;
+        }
         await File.WriteAllTextAsync(_dovecotConf, $$"""
             protocols = imap lmtp submission
             base_dir = {{_root}}/run
@@ -140,7 +161,7 @@ public sealed class MailServer : IAsyncDisposable
             listen = 127.0.0.1
             ssl = no
             disable_plaintext_auth = no
-            auth_mechanisms = plain login
+            auth_mechanisms = plain login{{(oauthIntrospectionUrl is null ? "" : " xoauth2 oauthbearer")}}
             # Refused logins answer at once (the default waits 2 s), so tests of repeated refusals stay fast.
             auth_failure_delay = 0
             log_path = {{_root}}/dovecot.log
@@ -152,6 +173,7 @@ public sealed class MailServer : IAsyncDisposable
             postmaster_address = postmaster@{{Domain}}
             # Tests open many sessions per user from one address (the default allows 10).
             mail_max_userip_connections = 200
+            {{oauth}}
             passdb {
               driver = passwd-file
               args = scheme=PLAIN {{passwd}}
