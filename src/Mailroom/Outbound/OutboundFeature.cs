@@ -19,6 +19,9 @@ public static class OutboundFeature
         services.AddScoped<OutboxService>();
         services.AddScoped<OutboxDelivery>();
         services.AddHostedService<OutboxWorker>();
+        services.AddOptions<GraphOptions>().BindConfiguration(GraphOptions.SectionName);
+        services.AddHttpClient(GraphMailSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(100));
+        services.AddSingleton<GraphMailSender>();
         return services;
     }
 }

@@ -1,5 +1,12 @@
 using System.Net;
+using Mailroom.Accounts;
+using Mailroom.Outbound;
+using Mailroom.Storage;
 using Mailroom.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Mailroom.Tests.Accounts;
 
@@ -103,6 +110,61 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
         Assert.Contains($"linked={account.Id}", landed);
         account = Assert.Single(await api.GetAsync<List<Account>>("/api/accounts"));
         Assert.Equal("Active", account.Health);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task GraphSender_PostsTheRawMime_HeadersIntact_AndMapsGraphRefusalsToSendFailure(Database database)
+    {
+        fixture.Provider.RefuseRefresh = false;
+        fixture.Provider.DenyConsent = null;
+        await using var graph = await GraphStandIn.StartAsync(fixture.Provider);
+        await using var server = await StartAsync(database, "Microsoft");
+        var (cookies, api) = await MemberAsync(server);
+        using var _ = api;
+        await FollowFlowAsync(server, "microsoft", cookies);
+
+        // The sender as the outbox's worker runs it: the app's own services on the server's database and keys.
+        var settings = new Dictionary<string, string?>(server.Settings.Select(p => new KeyValuePair<string, string?>(p.Key, p.Value)));
+        foreach (var (key, value) in fixture.Provider.Settings("Microsoft", fixture.Mail))
+        {
+            settings[key] = value;
+        }
+        settings["Mailroom:Accounts:Graph:BaseUrl"] = graph.BaseUrl;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddSingleton(TimeProvider.System);
+        services.AddDataProtection().SetApplicationName("Mailroom").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(server.DataDirectory, "keys")));
+        services.AddStorage(configuration);
+        services.AddAccounts();
+        services.AddOutbound();
+        await using var provider = services.BuildServiceProvider();
+        MailAccount account;
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            account = await scope.ServiceProvider.GetRequiredService<MailroomDb>().MailAccounts.AsNoTracking().SingleAsync();
+        }
+        var sender = provider.GetRequiredService<GraphMailSender>();
+
+        var message = new MimeKit.MimeMessage();
+        message.From.Add(MimeKit.MailboxAddress.Parse("mia@mail.test"));
+        message.To.Add(MimeKit.MailboxAddress.Parse("client@example.test"));
+        message.Subject = "Re: The quote";
+        message.MessageId = "task-reply-1@mailroom.test";
+        message.InReplyTo = "client-question@example.test";
+        message.Body = new MimeKit.TextPart("plain") { Text = "Here it is." };
+        var result = await sender.SendAsync(account, message, CancellationToken.None);
+        Assert.True(result.ProviderSavesSentCopy);
+        var received = MimeKit.MimeMessage.Load(new MemoryStream(Assert.Single(graph.Received)));
+        Assert.Equal(("task-reply-1@mailroom.test", "client-question@example.test", "Re: The quote"), (received.MessageId, received.InReplyTo, received.Subject));
+        Assert.Equal("Here it is.", received.TextBody?.Trim());
+
+        graph.Refuse = (403, "ErrorAccessDenied");
+        var denied = await Assert.ThrowsAsync<SendFailure>(() => sender.SendAsync(account, message, CancellationToken.None));
+        Assert.Equal(("NAUTH_013", true), (denied.Code, denied.Permanent));
+        graph.Refuse = (429, "ApplicationThrottled");
+        var throttled = await Assert.ThrowsAsync<SendFailure>(() => sender.SendAsync(account, message, CancellationToken.None));
+        Assert.Equal(("graph_429", false), (throttled.Code, throttled.Permanent));
+        Assert.Single(graph.Received);
     }
 
     private sealed record Notice(Guid Id, Guid? TaskId, string Text, Guid? AccountId);

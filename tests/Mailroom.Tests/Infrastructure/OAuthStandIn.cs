@@ -49,6 +49,8 @@ public sealed class OAuthStandIn : IAsyncDisposable
 
     public int Refreshes => _refreshes;
 
+    public bool IsActive(string accessToken) => _accessTokens.TryGetValue(accessToken, out var t) && t.ExpiresAt > DateTimeOffset.UtcNow;
+
     /// <summary>Every access token issued so far (to check none is stored in clear).</summary>
     public IReadOnlyCollection<string> IssuedAccessTokens => _accessTokens.Keys.ToList();
     public IReadOnlyCollection<string> IssuedRefreshTokens => _refreshTokens.Keys.ToList();
@@ -170,6 +172,64 @@ public sealed class OAuthStandIn : IAsyncDisposable
     private static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string Random() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>
+/// Microsoft Graph's <c>POST /v1.0/me/sendMail</c> on loopback: checks the bearer token with the
+/// <see cref="OAuthStandIn"/>, decodes the base64 MIME and keeps it; or refuses as told.
+/// </summary>
+public sealed class GraphStandIn : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GraphStandIn(WebApplication app, int port)
+    {
+        _app = app;
+        BaseUrl = $"http://127.0.0.1:{port}/v1.0";
+    }
+
+    public string BaseUrl { get; }
+    public List<byte[]> Received { get; } = [];
+
+    /// <summary>Answer with this status and Graph error code instead of accepting.</summary>
+    public (int Status, string Code)? Refuse { get; set; }
+
+    public static async Task<GraphStandIn> StartAsync(OAuthStandIn provider)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var graph = new GraphStandIn(app, port);
+        app.MapPost("/v1.0/me/sendMail", async (HttpRequest request) =>
+        {
+            var auth = request.Headers.Authorization.ToString();
+            if (!auth.StartsWith("Bearer ", StringComparison.Ordinal) || !provider.IsActive(auth["Bearer ".Length..]))
+            {
+                return Results.Json(new { error = new { code = "InvalidAuthenticationToken", message = "Access token is empty or invalid." } }, statusCode: 401);
+            }
+            if (graph.Refuse is { } refuse)
+            {
+                return Results.Json(new { error = new { code = refuse.Code, message = "Refused by the stand-in." } }, statusCode: refuse.Status);
+            }
+            if (request.ContentType?.StartsWith("text/plain", StringComparison.Ordinal) != true)
+            {
+                return Results.Json(new { error = new { code = "ErrorMimeContentInvalid", message = "Expected text/plain." } }, statusCode: 400);
+            }
+            using var reader = new StreamReader(request.Body);
+            var mime = Convert.FromBase64String(await reader.ReadToEndAsync());
+            lock (graph.Received)
+            {
+                graph.Received.Add(mime);
+            }
+            return Results.StatusCode(202);
+        });
+        await app.StartAsync();
+        return graph;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
