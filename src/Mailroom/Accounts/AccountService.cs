@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Mailroom.Hosting;
 using Mailroom.People;
+using Mailroom.Permissions;
 using Mailroom.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -92,14 +93,14 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
     }
 
     /// <summary>
-    /// The account <paramref name="actor"/> sends from, or ACCESS_137 when they may not: the composer
-    /// and the outbox ask this before anything is queued. (Grants to other members: see AccountPermissions.)
+    /// The account <paramref name="actor"/> sends from — their own, or one its linker granted
+    /// them — or ACCESS_137 when they may not: the composer and the outbox ask this before anything is queued.
     /// </summary>
     public async Task<MailAccount> AccountToSendFromAsync(User actor, Guid accountId, CancellationToken cancellationToken)
     {
         permissions.RequireNotGuest(actor);
         var account = await db.MailAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
-        if (account is null || !permissions.MaySend(actor, account))
+        if (account is null || !await permissions.MaySendAsync(actor, account, cancellationToken))
         {
             // The same answer for an account that does not exist: ids of others' mailboxes are not probed.
             throw new AppProblem(StatusCodes.Status403Forbidden, AccountProblems.SendNotAllowed, AccountProblems.AccessRemedy);
@@ -107,15 +108,15 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         return account;
     }
 
-    /// <summary>The accounts <paramref name="actor"/> may send from, for the composer's From field.</summary>
+    /// <summary>The accounts <paramref name="actor"/> may send from (their own, then those granted to them), for the composer's From field.</summary>
     public async Task<IReadOnlyList<AccountView>> SendableAsync(User actor, CancellationToken cancellationToken)
     {
         permissions.RequireNotGuest(actor);
-        var rows = await db.MailAccounts.AsNoTracking().Where(a => a.UserId == actor.Id)
+        var rows = await permissions.Sendable(actor).AsNoTracking()
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { Account = a, u.DisplayName })
             .ToListAsync(cancellationToken);
-        return rows.Where(r => permissions.MaySend(actor, r.Account))
-            .OrderBy(r => r.Account.Email, StringComparer.Ordinal).ThenBy(r => r.Account.Id)
+        return rows
+            .OrderBy(r => r.Account.UserId == actor.Id ? 0 : 1).ThenBy(r => r.Account.Email, StringComparer.Ordinal).ThenBy(r => r.Account.Id)
             .Select(r => View(r.Account, r.DisplayName)).ToList();
     }
 
@@ -180,6 +181,27 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
             throw AppProblem.Invalid("graph_needs_microsoft_oauth", "Only an Outlook / Microsoft 365 account linked with Microsoft's sign-in can send through Microsoft Graph.");
         }
         account.SendVia = sendVia;
+        await db.SaveChangesAsync(cancellationToken);
+        return View(account, actor.DisplayName);
+    }
+
+    /// <summary>Changes the name shown in From ("send as"); null or blank sends the bare address. The linker's decision only.</summary>
+    public async Task<AccountView> SetSendAsNameAsync(User actor, Guid accountId, string? sendAsName, CancellationToken cancellationToken)
+    {
+        permissions.RequireNotGuest(actor);
+        var account = await db.MailAccounts.FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken)
+            ?? throw new AppProblem(StatusCodes.Status403Forbidden, AccountProblems.SendNotAllowed, AccountProblems.AccessRemedy);
+        permissions.RequireIsLinker(actor, account);
+        var name = string.IsNullOrWhiteSpace(sendAsName) ? null : sendAsName.Trim();
+        if (name is { Length: > 200 })
+        {
+            throw AppProblem.Invalid("invalid_send_as_name", "The display name is longer than 200 characters.");
+        }
+        if (name is not null && name.Any(char.IsControl))
+        {
+            throw AppProblem.Invalid("invalid_send_as_name", "The display name cannot hold line breaks or control characters.");
+        }
+        account.SendAsName = name;
         await db.SaveChangesAsync(cancellationToken);
         return View(account, actor.DisplayName);
     }

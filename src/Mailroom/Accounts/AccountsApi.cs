@@ -13,6 +13,8 @@ public static class AccountsApi
     public sealed record PasswordRequest(string? Password);
 
     public sealed record SendViaRequest(SendVia SendVia);
+    /// <summary>PATCH body: the Send-as name (null or empty: the bare address).</summary>
+    public sealed record UpdateAccountRequest(string? SendAsName);
 
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
@@ -30,6 +32,17 @@ public static class AccountsApi
             TypedResults.Ok(Test(await accounts.ChangePasswordAsync(await db.RequireAsync(http.User, ct), id, request.Password, ct))));
         api.MapPut("/{id:guid}/send-via", async (Guid id, SendViaRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await accounts.SetSendViaAsync(await db.RequireAsync(http.User, ct), id, request.SendVia, ct)));
+        // The accounts the caller may send from (own and granted), and one of them or ACCESS_137: what an API client's From field needs.
+        api.MapGet("/sendable", async (AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SendableAsync(await db.RequireAsync(http.User, ct), ct)));
+        api.MapGet("/sendable/{id:guid}", async (Guid id, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        {
+            var me = await db.RequireAsync(http.User, ct);
+            var account = await accounts.AccountToSendFromAsync(me, id, ct);
+            return TypedResults.Ok((await accounts.SendableAsync(me, ct)).First(a => a.Id == account.Id));
+        });
+        api.MapPatch("/{id:guid}", async (Guid id, UpdateAccountRequest request, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await accounts.SetSendAsNameAsync(await db.RequireAsync(http.User, ct), id, request.SendAsName, ct)));
         api.MapDelete("/{id:guid}", async (Guid id, AccountService accounts, MailroomDb db, HttpContext http, CancellationToken ct) =>
         {
             await accounts.RemoveAsync(await db.RequireAsync(http.User, ct), id, ct);

@@ -16,7 +16,6 @@ public static class AccountsFeature
         services.AddSingleton<OAuthClient>();
         services.AddSingleton<AccountHealthNotifier>();
         services.AddScoped<OAuthLinks>();
-        services.AddSingleton<AccountPermissions>();
         services.AddSingleton<HostGuard>();
         services.AddSingleton<MailClientFactory>();
         services.AddSingleton<MailConnector>();

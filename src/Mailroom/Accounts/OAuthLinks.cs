@@ -1,3 +1,4 @@
+using Mailroom.Permissions;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using Mailroom.Hosting;

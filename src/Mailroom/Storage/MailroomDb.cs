@@ -7,6 +7,7 @@ using Mailroom.Notifications;
 using Mailroom.Outbound;
 using Mailroom.Integrations;
 using Mailroom.People;
+using Mailroom.Permissions;
 using Mailroom.Posts;
 using Mailroom.Spaces;
 using Mailroom.Tasks;
@@ -51,6 +52,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<OutboundEmail> OutboundEmails => Set<OutboundEmail>();
     public DbSet<OutboundAttachment> OutboundAttachments => Set<OutboundAttachment>();
     public DbSet<AccountWatch> AccountWatches => Set<AccountWatch>();
+    public DbSet<AccountGrant> AccountGrants => Set<AccountGrant>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -61,6 +63,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
         builder.ApplyConfiguration(new OutboundEmailMapping());
         builder.ApplyConfiguration(new OutboundAttachmentMapping());
         builder.ApplyConfiguration(new AccountWatchMapping());
+        builder.ApplyConfiguration(new AccountGrantMapping());
 
         builder.Entity<Workspace>(e =>
         {
