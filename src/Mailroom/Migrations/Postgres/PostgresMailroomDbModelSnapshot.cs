@@ -29,6 +29,13 @@ namespace Mailroom.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AuthKind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("Password");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -61,8 +68,8 @@ namespace Mailroom.Migrations.Postgres
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -73,10 +80,23 @@ namespace Mailroom.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("SendVia")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("Auto");
+
+                    b.Property<bool>("ServerSavesSentCopy")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("SmtpHost")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
+
+                    b.Property<long?>("SmtpMaxSize")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("SmtpPort")
                         .HasColumnType("integer");
@@ -100,6 +120,38 @@ namespace Mailroom.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("MailAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Accounts.Watching.AccountWatch", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ConsecutiveAuthFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConsecutiveConnectFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HolderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountWatches", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.EmailApp.EmailAppAuditEntry", b =>
@@ -401,6 +453,9 @@ namespace Mailroom.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("CommentId")
                         .HasColumnType("uuid");
 
@@ -410,7 +465,7 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ReadAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<Guid>("TaskId")
+                    b.Property<Guid?>("TaskId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Text")
@@ -422,6 +477,8 @@ namespace Mailroom.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("CommentId");
 
@@ -468,6 +525,169 @@ namespace Mailroom.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("MailThreadIds", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("BlobHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("OutboundEmailId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboundEmailId");
+
+                    b.ToTable("OutboundAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("Bcc")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("BodyHtml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BodyText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.PrimitiveCollection<List<string>>("Cc")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<Guid?>("CommentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.PrimitiveCollection<List<string>>("References")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<Guid?>("ReplyToCommentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SendAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SentCopyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("character varying(998)");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("ThreadCommentId")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<string>>("To")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorUserId");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("OutboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.People.ApiToken", b =>
@@ -589,6 +809,34 @@ namespace Mailroom.Migrations.Postgres
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.AccountGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("GrantedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AccountId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("AccountGrants", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.Posts.Post", b =>
@@ -771,6 +1019,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<string>("Notes")
                         .HasColumnType("text");
 
+                    b.Property<Guid?>("OutboundEmailId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("ParentCommentId")
                         .HasColumnType("uuid");
 
@@ -789,6 +1040,8 @@ namespace Mailroom.Migrations.Postgres
                     b.HasIndex("AuthorUserId");
 
                     b.HasIndex("InboundMessageId");
+
+                    b.HasIndex("OutboundEmailId");
 
                     b.HasIndex("ParentCommentId");
 
@@ -1267,6 +1520,15 @@ namespace Mailroom.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Mailroom.Accounts.Watching.AccountWatch", b =>
+                {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Mailroom.Accounts.Watching.AccountWatch", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mailroom.EmailApp.EmailAppAuditEntry", b =>
                 {
                     b.HasOne("Mailroom.People.User", null)
@@ -1317,6 +1579,11 @@ namespace Mailroom.Migrations.Postgres
 
             modelBuilder.Entity("Mailroom.Notifications.Notification", b =>
                 {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Mailroom.Tasks.Comment", null)
                         .WithMany()
                         .HasForeignKey("CommentId")
@@ -1325,8 +1592,7 @@ namespace Mailroom.Migrations.Postgres
                     b.HasOne("Mailroom.Tasks.WorkTask", null)
                         .WithMany()
                         .HasForeignKey("TaskId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
@@ -1344,8 +1610,47 @@ namespace Mailroom.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Mailroom.Outbound.OutboundAttachment", b =>
+                {
+                    b.HasOne("Mailroom.Outbound.OutboundEmail", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("OutboundEmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Mailroom.Tasks.WorkTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mailroom.People.ApiToken", b =>
                 {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.AccountGrant", b =>
+                {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1391,6 +1696,11 @@ namespace Mailroom.Migrations.Postgres
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Mailroom.Outbound.OutboundEmail", null)
+                        .WithMany()
+                        .HasForeignKey("OutboundEmailId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Mailroom.Tasks.Comment", null)
@@ -1569,6 +1879,11 @@ namespace Mailroom.Migrations.Postgres
             modelBuilder.Entity("Mailroom.Groups.Group", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("Mailroom.Posts.Post", b =>

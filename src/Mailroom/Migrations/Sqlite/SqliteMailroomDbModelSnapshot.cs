@@ -23,6 +23,13 @@ namespace Mailroom.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AuthKind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Password");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -55,7 +62,7 @@ namespace Mailroom.Migrations.Sqlite
 
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
-                        .HasMaxLength(4000)
+                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Provider")
@@ -67,10 +74,23 @@ namespace Mailroom.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SendVia")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Auto");
+
+                    b.Property<bool>("ServerSavesSentCopy")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SmtpHost")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("SmtpMaxSize")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SmtpPort")
                         .HasColumnType("INTEGER");
@@ -94,6 +114,38 @@ namespace Mailroom.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("MailAccounts", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Accounts.Watching.AccountWatch", b =>
+                {
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveAuthFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveConnectFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HolderId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AccountId");
+
+                    b.ToTable("AccountWatches", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.EmailApp.EmailAppAuditEntry", b =>
@@ -395,6 +447,9 @@ namespace Mailroom.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("CommentId")
                         .HasColumnType("TEXT");
 
@@ -404,7 +459,7 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long?>("ReadAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("TaskId")
+                    b.Property<Guid?>("TaskId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Text")
@@ -416,6 +471,8 @@ namespace Mailroom.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccountId");
 
                     b.HasIndex("CommentId");
 
@@ -462,6 +519,169 @@ namespace Mailroom.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("MailThreadIds", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundAttachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BlobHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OutboundEmailId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutboundEmailId");
+
+                    b.ToTable("OutboundAttachments", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("AuthorUserId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Bcc")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyHtml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Cc")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CommentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InReplyTo")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProviderMessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("References")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplyToCommentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SendAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SentCopyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(998)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ThreadCommentId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("To")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorUserId");
+
+                    b.HasIndex("MessageId")
+                        .IsUnique();
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("OutboundEmails", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.People.ApiToken", b =>
@@ -583,6 +803,34 @@ namespace Mailroom.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.AccountGrant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("GrantedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("AccountId", "UserId")
+                        .IsUnique();
+
+                    b.ToTable("AccountGrants", (string)null);
                 });
 
             modelBuilder.Entity("Mailroom.Posts.Post", b =>
@@ -765,6 +1013,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("Notes")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OutboundEmailId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ParentCommentId")
                         .HasColumnType("TEXT");
 
@@ -783,6 +1034,8 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasIndex("AuthorUserId");
 
                     b.HasIndex("InboundMessageId");
+
+                    b.HasIndex("OutboundEmailId");
 
                     b.HasIndex("ParentCommentId");
 
@@ -1257,6 +1510,15 @@ namespace Mailroom.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Mailroom.Accounts.Watching.AccountWatch", b =>
+                {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithOne()
+                        .HasForeignKey("Mailroom.Accounts.Watching.AccountWatch", "AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mailroom.EmailApp.EmailAppAuditEntry", b =>
                 {
                     b.HasOne("Mailroom.People.User", null)
@@ -1307,6 +1569,11 @@ namespace Mailroom.Migrations.Sqlite
 
             modelBuilder.Entity("Mailroom.Notifications.Notification", b =>
                 {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("Mailroom.Tasks.Comment", null)
                         .WithMany()
                         .HasForeignKey("CommentId")
@@ -1315,8 +1582,7 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasOne("Mailroom.Tasks.WorkTask", null)
                         .WithMany()
                         .HasForeignKey("TaskId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
@@ -1334,8 +1600,47 @@ namespace Mailroom.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Mailroom.Outbound.OutboundAttachment", b =>
+                {
+                    b.HasOne("Mailroom.Outbound.OutboundEmail", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("OutboundEmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Mailroom.Tasks.WorkTask", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Mailroom.People.ApiToken", b =>
                 {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.AccountGrant", b =>
+                {
+                    b.HasOne("Mailroom.Accounts.MailAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1381,6 +1686,11 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("AuthorUserId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Mailroom.Outbound.OutboundEmail", null)
+                        .WithMany()
+                        .HasForeignKey("OutboundEmailId")
                         .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Mailroom.Tasks.Comment", null)
@@ -1559,6 +1869,11 @@ namespace Mailroom.Migrations.Sqlite
             modelBuilder.Entity("Mailroom.Groups.Group", b =>
                 {
                     b.Navigation("Members");
+                });
+
+            modelBuilder.Entity("Mailroom.Outbound.OutboundEmail", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("Mailroom.Posts.Post", b =>
