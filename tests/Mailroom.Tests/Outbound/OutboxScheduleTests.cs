@@ -1,3 +1,4 @@
+using Mailroom.Permissions;
 using System.Net;
 using Mailroom.Accounts;
 using Mailroom.EmailApp;
@@ -131,6 +132,7 @@ public class OutboxScheduleTests(OutboxMailFixture fixture) : IClassFixture<Outb
         services.AddTasks();
         services.AddEmailApp();
         services.AddNotifications();
+        services.AddPermissions();
         services.AddAccounts();
         services.AddOutbound();
         return services.BuildServiceProvider();
