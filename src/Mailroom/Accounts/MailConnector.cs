@@ -32,30 +32,19 @@ public sealed class MailConnector(MailClientFactory clients, HostGuard guard, IO
     }
 
     /// <summary>An IMAP client, connected and logged in to the account's server.</summary>
-    public async Task<IImapClient> OpenImapAsync(MailAccount account, AccountLogin login, CancellationToken cancellationToken)
-    {
-        var client = clients.CreateImap(options.Value.ConnectionTimeout);
-        try
-        {
-            await ConnectAsync(client, account.ImapHost, account.ImapPort, account.ImapSecurity, cancellationToken);
-            using var budget = Budget(cancellationToken);
-            await LogInOnceAsync(client, login, budget.Token);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public Task<IImapClient> OpenImapAsync(MailAccount account, AccountLogin login, CancellationToken cancellationToken) =>
+        OpenAsync(clients.CreateImap(options.Value.ConnectionTimeout), account.ImapHost, account.ImapPort, account.ImapSecurity, login, cancellationToken);
 
     /// <summary>An SMTP submission client, connected and logged in to the account's server.</summary>
-    public async Task<MailKit.Net.Smtp.ISmtpClient> OpenSmtpAsync(MailAccount account, AccountLogin login, CancellationToken cancellationToken)
+    public Task<MailKit.Net.Smtp.ISmtpClient> OpenSmtpAsync(MailAccount account, AccountLogin login, CancellationToken cancellationToken) =>
+        OpenAsync(clients.CreateSmtp(options.Value.ConnectionTimeout), account.SmtpHost, account.SmtpPort, account.SmtpSecurity, login, cancellationToken);
+
+    private async Task<T> OpenAsync<T>(T client, string host, int port, MailSecurity security, AccountLogin login, CancellationToken cancellationToken)
+        where T : IMailService
     {
-        var client = clients.CreateSmtp(options.Value.ConnectionTimeout);
         try
         {
-            await ConnectAsync(client, account.SmtpHost, account.SmtpPort, account.SmtpSecurity, cancellationToken);
+            await ConnectAsync(client, host, port, security, cancellationToken);
             using var budget = Budget(cancellationToken);
             await LogInOnceAsync(client, login, budget.Token);
             return client;

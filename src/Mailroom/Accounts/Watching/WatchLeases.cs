@@ -14,7 +14,7 @@ namespace Mailroom.Accounts.Watching;
 public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, IOptions<WatchOptions> options, IOptions<MailroomOptions> mailroom, TimeProvider clock)
 {
     /// <summary>This server's id: the inbound processor's, kept in the data directory, so a restarted server takes its own leases back at once.</summary>
-    public string HolderId { get; } = InstanceId(mailroom.Value.FullDataDirectory);
+    public string HolderId { get; } = Inbound.InboundProcessor.InstanceId(mailroom.Value.FullDataDirectory);
 
     /// <summary>Renews every lease this server holds; returns the accounts it still holds.</summary>
     public async Task<HashSet<Guid>> RenewAsync(CancellationToken cancellationToken)
@@ -206,19 +206,5 @@ public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, IOp
         // Whole milliseconds: both stores keep at least that, so the value read back compares equal.
         var until = clock.GetUtcNow() + options.Value.LeaseDuration;
         return until.AddTicks(-(until.Ticks % TimeSpan.TicksPerMillisecond));
-    }
-
-    /// <summary>The same id the inbound processor keeps in the data directory (one per server, across restarts).</summary>
-    private static string InstanceId(string dataDirectory)
-    {
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, "instance-id");
-        if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: 32 } existing)
-        {
-            return existing;
-        }
-        var id = Guid.NewGuid().ToString("N");
-        File.WriteAllText(path, id);
-        return id;
     }
 }
