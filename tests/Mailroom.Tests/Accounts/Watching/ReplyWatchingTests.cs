@@ -33,10 +33,10 @@ public class ReplyWatchingTests(WatchMailFixture fixture) : IClassFixture<WatchM
         await using var _ = server;
 
         var replyId = await s.DeliverAsync("Re: something else entirely", "Here is our quote: 4,200 EUR.", s.SentMessageId);
-        var inMailbox = await s.WaitInMailboxAsync(replyId);
+        await s.WaitInMailboxAsync(replyId);
+        // IDLE: the server says EXISTS the moment it lands, and the watcher fetches it at once
+        // (how fast is bench/'s figure, not this test's: a loaded CI machine is no stopwatch).
         var reply = await s.WaitForCommentAsync("4,200 EUR");
-        // IDLE: the server says EXISTS the moment it lands, and the watcher fetches it at once.
-        Assert.True(inMailbox.Elapsed < TimeSpan.FromSeconds(2), $"The reply took {inMailbox.Elapsed.TotalMilliseconds:0} ms from the mailbox to the task.");
 
         var sent = Assert.Single(await s.CommentsAsync());
         Assert.Equal(s.SentCommentId, sent.Id);
