@@ -48,8 +48,9 @@ public sealed class OutboxDelivery(
             await FailAsync(email, OutboxProblems.AccountRemoved, "The email account it was to leave through was removed.", cancellationToken);
             return;
         }
-        // Nobody is at the keyboard for a scheduled email: an account known to be broken fails it with the remedy.
-        if (email.IsScheduled && account.Health != AccountHealth.Active)
+        // Nobody is at the keyboard for a scheduled email: an account that needs re-authentication fails it with
+        // the remedy. One the watcher merely could not reach (a network blip) is tried: its SMTP may well answer.
+        if (email.IsScheduled && account.Health == AccountHealth.NeedsReauthentication)
         {
             await FailAsync(email, AccountProblems.AccountInactive, AccountProblems.ContRemedy, cancellationToken);
             return;

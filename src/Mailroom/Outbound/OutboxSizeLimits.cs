@@ -16,7 +16,9 @@ public sealed class OutboxSizeLimits(MailroomDb db, SmtpMailSender smtp, IOption
     public async Task RequireWithinAsync(MailAccount account, long encodedSize, CancellationToken cancellationToken)
     {
         var preset = ProviderCatalog.Find(account.Provider);
-        var serverLimit = account.SmtpMaxSize ?? await LearnAsync(account, cancellationToken);
+        // An account that sends through Graph has no submission server to ask (its tenant turned SMTP AUTH off):
+        // logging in there to learn a SIZE would fail on every email.
+        var serverLimit = account.SmtpMaxSize ?? (account.SendVia == SendVia.Graph ? null : await LearnAsync(account, cancellationToken));
         (long Bytes, string Who)? limit = preset is null ? null : (preset.AttachmentLimitBytes, preset.Name);
         if (serverLimit is > 0 && (limit is null || serverLimit < limit.Value.Bytes))
         {

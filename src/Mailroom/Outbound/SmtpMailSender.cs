@@ -46,12 +46,13 @@ public sealed partial class SmtpMailSender(MailConnector connector, AccountCrede
     {
         for (var attempt = 0; ; attempt++)
         {
-            var login = await credentials.GetAsync(account, afterRefusal: attempt > 0, cancellationToken);
             try
             {
+                // Inside the try: a refresh token the provider refused is a refused login too (NEMAIL_002), not a crash to retry.
+                var login = await credentials.GetAsync(account, afterRefusal: attempt > 0, cancellationToken);
                 return await connector.OpenSmtpAsync(account, login, cancellationToken);
             }
-            catch (Exception e) when (attempt == 0 && IsLoginRefusal(e))
+            catch (Exception e) when (attempt == 0 && IsLoginRefusal(e) && e is not ReauthenticationRequiredException)
             {
                 // Once more with fresh credentials: an OAuth token may have expired a moment ago.
             }
@@ -70,8 +71,16 @@ public sealed partial class SmtpMailSender(MailConnector connector, AccountCrede
     {
         if (IsLoginRefusal(e))
         {
-            var detail = e is SmtpCommandException s ? $" ({(int)s.StatusCode} {s.Message})" : "";
-            return new SendFailure(AccountProblems.AuthenticationRefused, $"{account.SmtpHost} refused the login{detail}. {AccountProblems.NemailRemedy}", permanent: true, e)
+            // The server's own words ("535: 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled…"):
+            // what the author reads, and what tells Microsoft's switched-off SMTP AUTH from a wrong password.
+            var said = e switch
+            {
+                ReauthenticationRequiredException => e.Message,
+                SmtpCommandException s => $"{account.SmtpHost} refused the login ({(int)s.StatusCode} {s.Message}).",
+                _ when e.Message.Length > 0 => $"{account.SmtpHost} refused the login ({e.Message.TrimEnd('.')}).",
+                _ => $"{account.SmtpHost} refused the login.",
+            };
+            return new SendFailure(AccountProblems.AuthenticationRefused, $"{said} {AccountProblems.NemailRemedy}", permanent: true, e)
             {
                 AuthenticationRefused = true,
             };

@@ -214,7 +214,7 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
     }
 
     /// <summary>Start → provider → callback, as a browser follows the redirects; returns where Mailroom landed the member.</summary>
-    private static async Task<string> FollowFlowAsync(MailroomServer server, string provider, IReadOnlyList<string> cookies, string query = "")
+    internal static async Task<string> FollowFlowAsync(MailroomServer server, string provider, IReadOnlyList<string> cookies, string query = "")
     {
         var toProvider = await GetAsync(server, $"/settings/email-accounts/oauth/{provider}/start{query}", cookies);
         Assert.NotNull(toProvider);
@@ -226,7 +226,7 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
     }
 
     /// <summary>One GET without following redirects; the Location it answered with.</summary>
-    private static async Task<string?> GetAsync(MailroomServer server, string url, IReadOnlyList<string> cookies)
+    internal static async Task<string?> GetAsync(MailroomServer server, string url, IReadOnlyList<string> cookies)
     {
         using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
         using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
@@ -251,7 +251,7 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
         return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<(List<string> Cookies, HttpClient Api)> MemberAsync(MailroomServer server, string name = "Mia Member", string email = "mia@acme.test")
+    internal static async Task<(List<string> Cookies, HttpClient Api)> MemberAsync(MailroomServer server, string name = "Mia Member", string email = "mia@acme.test")
     {
         var (_, client) = await server.Http.AddMemberAsync(name, email, "Member");
         var signIn = await WebSignIn.PostAsync(server, email, "member-password");
