@@ -14,4 +14,11 @@ public static class OutboxLimits
 
     /// <summary>References kept in a reply: the first id and the latest ones (RFC 5322 3.6.4 allows trimming).</summary>
     public const int MaxReferences = 20;
+
+    /// <summary>
+    /// How far in the past a send time may be and still mean "now" (a member who picked the current
+    /// minute, a clock a little behind the server's). Further back it is a mistake and refused: the
+    /// member meant some other time, and sending at once would surprise them.
+    /// </summary>
+    public static readonly TimeSpan PastSendAtGrace = TimeSpan.FromMinutes(1);
 }

@@ -46,7 +46,7 @@ public sealed class OutboxService(
         return rows.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id).Select(e => View(actor, e)).ToList();
     }
 
-    /// <summary>Rewrites a scheduled (or held) email. No attachments in the request keeps the ones it has; a SendAt now or past sends it now.</summary>
+    /// <summary>Rewrites a scheduled (or held) email. No attachments in the request keeps the ones it has; no SendAt (or one within <see cref="OutboxLimits.PastSendAtGrace"/> of now) sends it now; one further back is refused.</summary>
     public async Task<OutboundEmailView> UpdateScheduledAsync(User actor, Guid emailId, ComposeRequest request, CancellationToken ct)
     {
         var email = await EditableAsync(actor, emailId, ct);
@@ -191,6 +191,10 @@ public sealed class OutboxService(
         if (request.SendAt is { } sendAt && sendAt > now.AddYears(1))
         {
             throw AppProblem.Invalid(OutboxProblems.InvalidSendAt, "An email can be scheduled at most a year ahead.");
+        }
+        if (request.SendAt is { } past && past < now - OutboxLimits.PastSendAtGrace)
+        {
+            throw AppProblem.Invalid(OutboxProblems.InvalidSendAt, "That time has passed. Pick a time ahead, or leave the time empty to send it now.");
         }
 
         // Over the provider's or the server's limit, the email would be refused after it was

@@ -106,6 +106,17 @@ public sealed class MailServer : IAsyncDisposable
         await File.WriteAllLinesAsync(passwd, lines);
     }
 
+    /// <summary>
+    /// What the relay answers at RCPT for listed addresses, an access(5) table ("max@mail.test 451
+    /// 4.3.0 try later"; empty: nothing special), then a Postfix reload: sessions that start after it
+    /// get the new answers. Submission relays them to the client as they are, as a provider's would.
+    /// </summary>
+    public async Task SetRecipientAccessAsync(string table)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "recipient_access"), table + "\n");
+        await Daemons.RunAsync("postfix", "-c", _postfixConf, "reload");
+    }
+
     /// <summary>Ends every IMAP session of the user (doveadm kick), as a provider does after a password change.</summary>
     public Task KickAsync(string user) => Daemons.RunAsync("doveadm", "-c", _dovecotConf, "kick", Address(user));
 
@@ -230,6 +241,7 @@ public sealed class MailServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(_postfixConf, "header_checks"), headerChecks);
             checks = $"header_checks = regexp:{_postfixConf}/header_checks";
         }
+        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "recipient_access"), "");
         await File.WriteAllTextAsync(Path.Combine(_postfixConf, "main.cf"), $"""
             compatibility_level = 3.6
             queue_directory = {queue}
@@ -244,6 +256,7 @@ public sealed class MailServer : IAsyncDisposable
             local_recipient_maps =
             local_transport = lmtp:inet:127.0.0.1:{LmtpPort}
             smtp_host_lookup = native
+            smtpd_recipient_restrictions = check_recipient_access texthash:{_postfixConf}/recipient_access
             {checks}
             {postfixSettings}
 

@@ -1,5 +1,6 @@
 using Mailroom.Permissions;
 using System.Net;
+using System.Net.Http.Json;
 using Mailroom.Accounts;
 using Mailroom.EmailApp;
 using Mailroom.Inbound;
@@ -116,6 +117,72 @@ public class OutboxScheduleTests(OutboxMailFixture fixture) : IClassFixture<Outb
         Assert.DoesNotContain(await scene.Server.Http.EmailsAsync(scene.TaskId), e => e.Id == followUp.Id);
         using var cancel = await scene.Mia.DeleteAsync($"/api/emails/{followUp.Id}");
         Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Edit_AScheduledEmail_ChangesWhatLeavesAndWhen_ButOnlyItsAuthor_OnlyBeforeItLeft_AndNeverToAPastTime(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var email = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", "Draft", "<p>First draft.</p>", sendAt: DateTimeOffset.Now.AddDays(1)));
+
+        // Someone else cannot change it, and does not learn it exists.
+        using (var other = await scene.Server.Http.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "max@mail.test", "Hijacked", "<p>Mine now.</p>")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        }
+        // A time that has passed is a mistake, not "now".
+        using (var past = await scene.Mia.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "max@mail.test", "Draft", "<p>First draft.</p>", sendAt: DateTimeOffset.Now.AddHours(-1))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, past.StatusCode);
+            var problem = await Api.ProblemAsync(past);
+            Assert.Equal("invalid_send_at", problem.Code);
+            Assert.Contains("has passed", problem.Detail);
+        }
+        // Signed in by cookie, the form must carry the antiforgery token (another site's page could post it otherwise).
+        var signIn = await WebSignIn.PostAsync(scene.Server, "mia@acme.test", "member-password");
+        using (var cookieClient = new HttpClient { BaseAddress = scene.Server.Http.BaseAddress })
+        using (var request = new HttpRequestMessage(HttpMethod.Put, $"/api/emails/{email.Id}") { Content = Form(scene.Account.Id, "max@mail.test", "Forged", "<p>Forged.</p>") })
+        {
+            request.Headers.Add("Cookie", string.Join("; ", signIn.SetCookies.Select(c => c.Split(';')[0])));
+            using var forged = await cookieClient.SendAsync(request);
+            Assert.Equal("antiforgery_failed", (await Api.ProblemAsync(forged)).Code);
+        }
+        var unchanged = (await scene.Mia.EmailsAsync(scene.TaskId)).Single(e => e.Id == email.Id);
+        Assert.Equal(("Draft", "Scheduled"), (unchanged.Subject, unchanged.Status));
+
+        // Mia, with her API token (no antiforgery token needed): new recipients, subject, body and time.
+        var at = DateTimeOffset.Now.AddSeconds(3);
+        using (var edit = await scene.Mia.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "mia@mail.test", "Final quote", "<p>Final version.</p>", sendAt: at, cc: "max@mail.test")))
+        {
+            await Api.EnsureAsync(edit);
+            var edited = (await edit.Content.ReadFromJsonAsync<Email>())!;
+            Assert.Equal(("Final quote", "Scheduled"), (edited.Subject, edited.Status));
+            Assert.Equal(["mia@mail.test"], edited.To);
+            Assert.Equal(["max@mail.test"], edited.Cc);
+            Assert.Equal(at.ToUnixTimeSeconds(), edited.SendAt!.Value.ToUnixTimeSeconds());
+        }
+        var sent = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, email.Id, TimeSpan.FromSeconds(20));
+        Assert.Equal("Sent", sent.Status);
+        Assert.True(sent.SentAt >= at.AddMilliseconds(-100), $"left at {sent.SentAt:O}, due {at:O}");
+        var received = Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, email.Id));
+        Assert.Equal("Final quote", received.Subject);
+        Assert.Equal("mia@mail.test", Assert.Single(received.To.Mailboxes).Address);
+        Assert.Equal("max@mail.test", Assert.Single(received.Cc.Mailboxes).Address);
+        Assert.Contains("Final version.", received.TextBody);
+        Assert.Single(await WaitForAsync(fixture.Mail, "mia", OutboxMailFixture.MiaPassword, email.Id));
+
+        // Once it left: not the author's to change any more, and not anyone else's either.
+        using (var late = await scene.Mia.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "max@mail.test", "Too late", "<p>Too late.</p>")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+            Assert.Equal("email_not_scheduled", (await Api.ProblemAsync(late)).Code);
+        }
+        using (var other = await scene.Server.Http.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "max@mail.test", "Hijacked", "<p>Mine now.</p>")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        }
+        Assert.Equal("Final quote", (await scene.Server.Http.EmailsAsync(scene.TaskId)).Single(e => e.Id == email.Id).Subject);
     }
 
     /// <summary>The application's services on the server's own database and data directory, as the watcher (in the server) has them.</summary>

@@ -150,11 +150,15 @@ public class OutboxSendTests(OutboxMailFixture fixture) : IClassFixture<OutboxMa
         var failed = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, queued.Id);
         Assert.Equal(("Failed", "smtp_5.1.1"), (failed.Status, failed.FailureCode));
         Assert.Contains("nobody@mail.test", failed.FailureReason);
-        // Permanent: not retried.
+        // Permanent: tried once, never again.
         Assert.DoesNotContain("retrying", scene.Server.Log);
+        Assert.Equal(1, (await OutboxRows.EmailAsync(scene.Server, queued.Id)).Attempts);
+        Assert.Equal("Failed", (await OutboxRows.EmailAsync(scene.Server, queued.Id)).Status.ToString());
 
+        // What the author reads: the code, who was refused, and the server's own reply.
         var line = Assert.Single(await scene.Mia.ActivityAsync(scene.TaskId), a => a.Kind == "EmailFailed");
-        Assert.Contains("could not be sent: smtp_5.1.1", line.Text);
+        Assert.Contains("could not be sent: smtp_5.1.1 nobody@mail.test was refused: 550 5.1.1", line.Text);
+        Assert.Contains("Recipient address rejected", line.Text);
         var notice = Assert.Single(await scene.Mia.GetAsync<List<Notification>>("/api/notifications"));
         Assert.Equal(scene.TaskId, notice.TaskId);
         Assert.Contains("could not be sent: smtp_5.1.1", notice.Text);

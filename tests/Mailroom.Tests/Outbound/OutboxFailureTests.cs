@@ -1,0 +1,201 @@
+using Mailroom.Outbound;
+using Mailroom.Tests.Accounts;
+using Mailroom.Tests.Infrastructure;
+using MimeKit;
+using static Mailroom.Tests.Outbound.OutboxClient;
+
+namespace Mailroom.Tests.Outbound;
+
+/// <summary>
+/// What the outbox does when the provider does not simply take the email: a temporary refusal is
+/// retried with growing waits until it is taken, an account that needs re-authentication stops a
+/// scheduled email with CONT_002, and the id Outlook names in its 250 reply joins the thread.
+/// </summary>
+public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<OutboxMailFixture>
+{
+    public static TheoryData<Database> Databases => new(Database.Sqlite, Database.Postgres);
+
+    private sealed record AccountView(Guid Id, string Health, string? LastErrorCode);
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Send_RefusedForNowAtRcpt_StaysQueued_RetriedWithGrowingWaits_ThenLeavesOnce(Database database)
+    {
+        // Waits of about 1, 2 and 4 s (each ±20%): far enough apart that their order shows through any scheduling noise.
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database, new Dictionary<string, string>
+        {
+            ["Mailroom:Outbox:FirstRetryDelay"] = "00:00:01",
+            ["Mailroom:Outbox:MaxRetryDelay"] = "00:00:10",
+        });
+        await fixture.Mail.SetRecipientAccessAsync("max@mail.test 451 4.3.0 try later");
+        List<OutboundEmail> retries = [];
+        Guid id;
+        try
+        {
+            id = (await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", "Your quote", "<p>Here it is.</p>"))).Id;
+            // What the worker stored after each refused attempt, read as it is between two attempts.
+            var deadline = DateTime.UtcNow.AddSeconds(40);
+            while (retries.Count < 3 && DateTime.UtcNow < deadline)
+            {
+                var row = await OutboxRows.EmailAsync(scene.Server, id);
+                Assert.NotEqual(OutboundStatus.Failed, row.Status);
+                Assert.NotEqual(OutboundStatus.Sent, row.Status);
+                if (row.Status == OutboundStatus.Queued && row.Attempts > (retries.LastOrDefault()?.Attempts ?? 0))
+                {
+                    retries.Add(row);
+                }
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await fixture.Mail.SetRecipientAccessAsync("");
+        }
+
+        Assert.Equal([1, 2, 3], retries.Select(r => r.Attempts));
+        Assert.All(retries, r =>
+        {
+            Assert.Equal("smtp_4.3.0", r.FailureCode);
+            Assert.Contains("451", r.FailureReason);
+            Assert.Contains("try later", r.FailureReason);
+        });
+        // Each wait is about twice the one before: the next attempt times move apart by at least the lower bound of each wait.
+        var firstGap = retries[1].NextAttemptAt - retries[0].NextAttemptAt;
+        var secondGap = retries[2].NextAttemptAt - retries[1].NextAttemptAt;
+        Assert.True(firstGap >= TimeSpan.FromSeconds(1.6), $"{firstGap}");
+        Assert.True(secondGap >= TimeSpan.FromSeconds(3.2), $"{secondGap}");
+        Assert.True(secondGap > firstGap, $"{firstGap} then {secondGap}");
+        // While it waits, the author sees it queued with the server's reason, and nothing failed in the activity.
+        var waiting = (await scene.Mia.EmailsAsync(scene.TaskId)).Single(e => e.Id == id);
+        Assert.Contains(waiting.Status, new[] { "Queued", "Sending", "Sent" });
+
+        var sent = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, id, TimeSpan.FromSeconds(40));
+        Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}\n{fixture.Mail.MailLog[^Math.Min(3000, fixture.Mail.MailLog.Length)..]}");
+        Assert.Equal((4, null), ((await OutboxRows.EmailAsync(scene.Server, id)).Attempts, sent.FailureCode));
+        Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, id));
+        var activity = await scene.Mia.ActivityAsync(scene.TaskId);
+        Assert.Single(activity, a => a.Kind == "EmailSent");
+        Assert.DoesNotContain(activity, a => a.Kind == "EmailFailed");
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Scheduled_OnAnAccountThatNowNeedsReauthentication_IsNotSent_AndFailsWithCont002AndItsRemedy(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database, new Dictionary<string, string>
+        {
+            ["Mailroom:Accounts:Watch:RetryMin"] = "00:00:00.200",
+            ["Mailroom:Accounts:Watch:RetryMax"] = "00:00:00.500",
+        });
+        var scheduled = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", "Monday's reminder", "<p>See you Monday.</p>",
+            sendAt: DateTimeOffset.Now.AddDays(1)));
+
+        // Mia changes her password at the provider and does not tell Mailroom: the watcher's logins are refused until the threshold.
+        await fixture.Mail.SetPasswordAsync("mia", "a-new-password-mailroom-does-not-know");
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            // Its IDLE session is ended (once the watcher has one), as the provider ends sessions after a password change.
+            while (!await KickedAsync("mia") && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+            AccountView account;
+            while ((account = Assert.Single(await scene.Mia.GetAsync<List<AccountView>>("/api/accounts"))).Health != "NeedsReauthentication" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+            Assert.Equal("NeedsReauthentication", account.Health);
+
+            // Its time comes (moved to now, as Mia might) with nobody at the keyboard: it does not leave.
+            using (var moved = await scene.Mia.PutAsync($"/api/emails/{scheduled.Id}", Form(scene.Account.Id, "max@mail.test", "Monday's reminder", "<p>See you Monday.</p>",
+                sendAt: DateTimeOffset.Now.AddSeconds(2))))
+            {
+                await Api.EnsureAsync(moved);
+            }
+            var failed = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, scheduled.Id, TimeSpan.FromSeconds(20));
+            Assert.Equal(("Failed", "CONT_002"), (failed.Status, failed.FailureCode));
+            Assert.Equal("Re-authorise the email account connected to your workspace, or set the email to Active, then try again.", failed.FailureReason);
+            var line = Assert.Single(await scene.Mia.ActivityAsync(scene.TaskId), a => a.Kind == "EmailFailed");
+            Assert.Contains("\"Monday's reminder\"", line.Text);
+            Assert.Contains("could not be sent: CONT_002 Re-authorise the email account", line.Text);
+            Assert.Contains(await scene.Mia.GetAsync<List<Notification>>("/api/notifications"), n => n.Text.Contains("CONT_002 Re-authorise the email account"));
+            // Not even tried: no login with the stale password, nothing in Max's mailbox.
+            Assert.Equal(1, (await OutboxRows.EmailAsync(scene.Server, scheduled.Id)).Attempts);
+        }
+        finally
+        {
+            await fixture.Mail.SetPasswordAsync("mia", OutboxMailFixture.MiaPassword);
+        }
+        Assert.Empty(await FindAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, scheduled.Id));
+    }
+
+    private async Task<bool> KickedAsync(string user)
+    {
+        try
+        {
+            await fixture.Mail.KickAsync(user);
+            return true;
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("no users kicked", StringComparison.Ordinal))
+        {
+            return false;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Send_ThroughAServerThatNamesItsOwnIdIn250_RecordsThatId_AndAReplyToItLandsInTheTask(Database database)
+    {
+        // Outlook's submission server (which cannot run here) answers as a scripted peer; the mailbox's IMAP is the real Dovecot.
+        // Unique per run: the mailbox outlives the server, and an earlier run's reply must not name this run's email.
+        var outlookId = $"AM0PR01MB6123{Guid.NewGuid():N}@AM0PR01MB6123.eurprd01.prod.exchangelabs.com".ToUpperInvariant();
+        await using var outlook = ScriptedSmtp.Start();
+        outlook.DataReply = _ => $"250 2.0.0 OK <{outlookId}> [Hostname=AM0PR01MB6123.eurprd01.prod.exchangelabs.com]";
+        await using var server = await MailroomServer.StartAsync(database, Settings);
+        await server.SetupAsync();
+        var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        using var _ = mia;
+        var account = await mia.LinkAsync(new
+        {
+            provider = "Custom", email = fixture.Mail.Address("mia"), password = OutboxMailFixture.MiaPassword,
+            imapHost = "127.0.0.1", imapPort = fixture.Mail.ImapPort, imapSecurity = "None",
+            smtpHost = "127.0.0.1", smtpPort = outlook.Port, smtpSecurity = "None",
+        });
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        var task = await server.Http.CreateTaskAsync(list.Id, "Quote for the Berlin office");
+
+        var queued = await mia.QueueAsync(task.Id, Form(account.Id, "client@example.test", "Your quote", "<p>Here it is.</p>"));
+        var sent = await mia.WaitForOutcomeAsync(task.Id, queued.Id);
+        Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}\n{server.Log}");
+        var ours = MimeMessage.Load(new MemoryStream(Assert.Single(outlook.Messages))).MessageId;
+        Assert.NotEqual(outlookId, ours);
+        Assert.Equal(outlookId, (await OutboxRows.EmailAsync(server, queued.Id)).ProviderMessageId);
+        var comment = (await mia.CommentsAsync(task.Id)).Single(c => c.FromEmail);
+        var ids = await OutboxRows.ThreadIdsAsync(server, task.Id);
+        Assert.Contains(ids, t => t.MessageId == ours && t.Source == ThreadIdSource.Generated);
+        Assert.Contains(ids, t => t.MessageId == outlookId && t.Source == ThreadIdSource.Provider && t.CommentId == comment.Id && t.OutboundEmailId == queued.Id);
+
+        // The client answers what they received (Outlook's id), under another subject: the reply lands in the task, under the email.
+        var answer = new MimeMessage();
+        answer.From.Add(new MailboxAddress("Carla Client", "client@example.test"));
+        answer.To.Add(MailboxAddress.Parse(fixture.Mail.Address("mia")));
+        answer.Subject = "Numbers look fine";
+        answer.MessageId = $"answer-{Guid.NewGuid():N}@example.test";
+        answer.InReplyTo = outlookId;
+        answer.References.Add(outlookId);
+        answer.Body = new TextPart("plain") { Text = "Thanks, the numbers look fine." };
+        await fixture.Mail.DeliverAsync(answer, "mia");
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<TasksApi.Comment> replies = [];
+        while (replies.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+            replies = (await mia.CommentsAsync(task.Id)).Single(c => c.Id == comment.Id).Replies;
+        }
+        var reply = Assert.Single(replies);
+        Assert.Contains("the numbers look fine", reply.Body);
+        Assert.Equal("client@example.test", reply.AuthorEmail);
+    }
+}
