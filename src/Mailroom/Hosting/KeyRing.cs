@@ -5,7 +5,9 @@ namespace Mailroom.Hosting;
 
 /// <summary>
 /// The Data Protection key ring (it encrypts sign-in cookies and connected mailboxes' passwords
-/// and tokens), kept in the data directory and protected as far as the platform allows: a folder
+/// and tokens), kept in the data directory, or in <c>Mailroom:DataProtection:KeysDirectory</c>
+/// (shared storage: several servers on one database must read each other's ciphertext, since any
+/// of them may send through a mailbox linked on another), and protected as far as the platform allows: a folder
 /// only Mailroom's user may read on Linux and macOS; DPAPI on Windows; and, when the operator gives
 /// one, every key encrypted with an X.509 certificate (<c>Mailroom:DataProtection:Certificate</c>,
 /// a PKCS#12 file, with <c>CertificatePassword</c>) so a copy of the data directory alone reveals nothing.
@@ -14,10 +16,11 @@ public static class KeyRing
 {
     public const string CertificateKey = "Mailroom:DataProtection:Certificate";
     public const string CertificatePasswordKey = "Mailroom:DataProtection:CertificatePassword";
+    public const string KeysDirectoryKey = "Mailroom:DataProtection:KeysDirectory";
 
     public static IDataProtectionBuilder AddMailroomKeyRing(this IServiceCollection services, IConfiguration configuration, string dataDirectory)
     {
-        var keys = Path.Combine(dataDirectory, "keys");
+        var keys = configuration[KeysDirectoryKey] is { Length: > 0 } shared ? Path.GetFullPath(shared) : Path.Combine(dataDirectory, "keys");
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(keys);

@@ -121,13 +121,23 @@ public sealed class MailServer : IAsyncDisposable
     public Task KickAsync(string user) => Daemons.RunAsync("doveadm", "-c", _dovecotConf, "kick", Address(user));
 
     /// <summary>Delivers into the user's INBOX through the relay without authentication, as the provider's own MX would for mail from outside.</summary>
-    public async Task DeliverAsync(MimeMessage message, string user)
+    public Task DeliverAsync(MimeMessage message, string user) => DeliverAsync([(message, user)]);
+
+    /// <summary>Delivers several messages, each into its user's INBOX, in one session through the relay (a burst from outside).</summary>
+    public async Task DeliverAsync(IEnumerable<(MimeMessage Message, string User)> messages)
     {
         using var smtp = new SmtpClient();
         await smtp.ConnectAsync("127.0.0.1", RelayPort, MailKit.Security.SecureSocketOptions.None);
-        await smtp.SendAsync(message, MailboxAddress.Parse(message.From.Mailboxes.FirstOrDefault()?.Address ?? $"nobody@{Domain}"), [MailboxAddress.Parse(Address(user))]);
+        foreach (var (message, user) in messages)
+        {
+            await smtp.SendAsync(message, MailboxAddress.Parse(message.From.Mailboxes.FirstOrDefault()?.Address ?? $"nobody@{Domain}"), [MailboxAddress.Parse(Address(user))]);
+        }
         await smtp.DisconnectAsync(true);
     }
+
+    /// <summary>Whether the relay has delivered everything it accepted (<c>postqueue -p</c>: "Mail queue is empty").</summary>
+    public async Task<bool> RelayQueueEmptyAsync() =>
+        (await Daemons.RunAsync("postqueue", "-c", _postfixConf, "-p")).Contains("Mail queue is empty", StringComparison.Ordinal);
 
     /// <summary>What a provider does after restoring a backup or rebuilding its index: every UID changes meaning.</summary>
     public Task ChangeUidValidityAsync(string user, uint uidValidity, string mailbox = "INBOX") =>

@@ -14,6 +14,7 @@ public sealed class MailroomServer : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _settings;
     private readonly StringBuilder _log = new();
+    private readonly Dictionary<string, List<string>> _collected = [];
     private Process? _process;
 
     public MailroomServer(Database database, IDictionary<string, string>? settings = null)
@@ -64,6 +65,28 @@ public sealed class MailroomServer : IAsyncDisposable
     public IReadOnlyDictionary<string, string> Settings => _settings;
     public string MailDomain => _settings.GetValueOrDefault("Mailroom:MailDomain", "mailroom.localhost");
     public string Log { get { lock (_log) { return _log.ToString(); } } }
+
+    /// <summary>
+    /// From now on, every log line containing <paramref name="text"/> is kept apart, all of them
+    /// (<see cref="Log"/> keeps only its first 200 KB, and these lines are left out of it): for a
+    /// test that counts what each of several servers did.
+    /// </summary>
+    public void Collect(string text)
+    {
+        lock (_log)
+        {
+            _collected.TryAdd(text, []);
+        }
+    }
+
+    /// <summary>The lines collected for <paramref name="text"/> (see <see cref="Collect"/>).</summary>
+    public IReadOnlyList<string> Collected(string text)
+    {
+        lock (_log)
+        {
+            return _collected[text].ToList();
+        }
+    }
 
     /// <summary>The server process, for what only the operating system can tell (its memory, in /proc).</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("The server is not running.");
@@ -158,6 +181,14 @@ public sealed class MailroomServer : IAsyncDisposable
         }
         lock (_log)
         {
+            foreach (var (text, lines) in _collected)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    lines.Add(line);
+                    return;
+                }
+            }
             if (_log.Length < 200_000)
             {
                 _log.AppendLine(line);

@@ -26,6 +26,21 @@ public static class OutboxClient
         ["Mailroom:Outbox:SentCopyWindow"] = "00:00:05",
     };
 
+    /// <summary>The request that links <paramref name="user"/>'s mailbox on <paramref name="mail"/> as a Custom IMAP/SMTP account, without TLS (loopback).</summary>
+    public static object CustomAccount(this MailServer mail, string user, string password, string? sendAsName = null) => new
+    {
+        provider = "Custom",
+        email = mail.Address(user),
+        password,
+        sendAsName,
+        imapHost = "127.0.0.1",
+        imapPort = mail.ImapPort,
+        imapSecurity = "None",
+        smtpHost = "127.0.0.1",
+        smtpPort = mail.SubmissionPort,
+        smtpSecurity = "None",
+    };
+
     public static async Task<Account> LinkAsync(this HttpClient http, object request) =>
         await http.PostAsync<Account>("/api/accounts", request);
 

@@ -21,17 +21,5 @@ public sealed class OutboxMailFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Mail.DisposeAsync();
 
-    public object Custom(string user, string password, string? sendAsName = null) => new
-    {
-        provider = "Custom",
-        email = Mail.Address(user),
-        password,
-        sendAsName,
-        imapHost = "127.0.0.1",
-        imapPort = Mail.ImapPort,
-        imapSecurity = "None",
-        smtpHost = "127.0.0.1",
-        smtpPort = Mail.SubmissionPort,
-        smtpSecurity = "None",
-    };
+    public object Custom(string user, string password, string? sendAsName = null) => Mail.CustomAccount(user, password, sendAsName);
 }

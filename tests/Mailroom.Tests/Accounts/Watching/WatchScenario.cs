@@ -4,6 +4,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using Mailroom.Tests.Infrastructure;
+using Mailroom.Tests.Outbound;
 using MimeKit;
 
 namespace Mailroom.Tests.Accounts.Watching;
@@ -55,11 +56,7 @@ internal sealed class WatchScenario
         var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var (_, fred) = await server.Http.AddMemberAsync("Fred Follower", "fred@acme.test", "Member");
         await Api.EnsureAsync(await fred.PutAsync($"/api/tasks/{task.Id}/follow", null));
-        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", new
-        {
-            provider = "Custom", email = mail.Address(user), password, imapHost = "127.0.0.1", imapPort = mail.ImapPort, imapSecurity = "None",
-            smtpHost = "127.0.0.1", smtpPort = mail.SubmissionPort, smtpSecurity = "None",
-        });
+        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", mail.CustomAccount(user, password));
         var sent = await mia.PostAsync<TasksApi.Comment>($"/api/tasks/{task.Id}/comments", new { body = "Dear Max, could you send us a quote?" });
         // Mia is told as the sender, not as a follower.
         using (var unfollow = await mia.DeleteAsync($"/api/tasks/{task.Id}/follow"))
