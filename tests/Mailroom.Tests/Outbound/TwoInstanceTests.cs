@@ -103,10 +103,67 @@ public class TwoInstanceTests(ITestOutputHelper output)
 
             // The recipient's mailbox, read as he would: each email exactly once.
             await Until.TrueAsync(mail.RelayQueueEmptyAsync, "the relay to deliver everything", TimeSpan.FromMinutes(2), () => Tail(mail.MailLog));
-            var received = await MessageIdsAsync(mail, "max");
+            var received = (await InboxAsync(mail, "max")).Select(m => m.MessageId).ToList();
             Assert.Equal(Emails, received.Count);
             Assert.Equal(emails.Select(e => e.MessageId).Order(StringComparer.Ordinal), received.Order(StringComparer.Ordinal));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: the recipient's INBOX holds each email once");
+
+            // 2. Replies: to the first 500 emails (125 per account), each into the INBOX of the account it left through.
+            var replies = emails.OrderBy(Number).Take(Replies).Select(e => (Email: e, Message: Reply(mail, e))).ToList();
+            await mail.DeliverAsync(replies.Select(r => (r.Message, User(r.Email))));
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {Replies} replies delivered");
+            await Until.TrueAsync(async () => await CountAsync(first, db => db.Comments.CountAsync(c => c.InboundMessageId != null)) >= Replies,
+                $"all {Replies} replies to be in their tasks", TimeSpan.FromMinutes(3), () => Tail(first.Log) + Tail(second.Log));
+            await first.Http.WaitUntilProcessedAsync();
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: all replies imported");
+
+            var (imported, comments, watches) = await ImportsAsync(first, accounts.Select(a => a.Id));
+            // Each stored once (whichever server's watcher fetched it), each posted once, under the email it answers.
+            Assert.Equal(replies.Select(r => r.Message.MessageId).Order(StringComparer.Ordinal), imported.Select(m => m.MessageIdHeader!).Order(StringComparer.Ordinal));
+            Assert.All(imported, m => Assert.Equal(InboundStatus.Posted, m.Status));
+            Assert.Equal(replies.Select(r => (r.Message.MessageId!, r.Email.CommentId)).Order(), comments.Select(c => (c.EmailMessageId!, c.ParentCommentId)).Order());
+            // One lease per account, held by one of the two; and only its holder ever logged in to watch it.
+            Assert.Equal(accounts.Select(a => a.Id).Order(), watches.Select(w => w.AccountId).Order());
+            foreach (var watch in watches)
+            {
+                Assert.True(watch.HolderId is not null && ids.ContainsKey(watch.HolderId), $"Account {watch.AccountId} is held by {watch.HolderId ?? "nobody"}.");
+                var watchers = servers.Where(s => s.Collected(WatchingLine).Any(l => l.Contains(watch.AccountId.ToString(), StringComparison.Ordinal))).ToList();
+                Assert.Same(ids[watch.HolderId!], Assert.Single(watchers));
+            }
+            output.WriteLine($"leases: {string.Join(", ", watches.Select(w => ids[w.HolderId!] == first ? "first" : "second"))}");
+
+            // 3. The server watching the first account dies (SIGKILL: it releases nothing); a reply arrives for that account.
+            var target = accounts[0].Id;
+            var holder = watches.Single(w => w.AccountId == target).HolderId!;
+            var dead = ids[holder];
+            var survivor = servers.Single(s => s != dead);
+            var survivorId = WatchRows.InstanceId(survivor);
+            var orphaned = watches.Where(w => w.HolderId == holder).Select(w => w.AccountId).ToList();
+            var watchedBefore = survivor.Collected(WatchingLine).Count;
+            dead.Kill();
+            var unanswered = emails.Where(e => e.AccountId == target && Number(e) >= Replies).MinBy(Number)!;
+            var late = Reply(mail, unanswered);
+            await mail.DeliverAsync(late, User(unanswered));
+            await Until.TrueAsync(async () => await CountAsync(survivor, db => db.AccountWatches.CountAsync(w => orphaned.Contains(w.AccountId) && w.HolderId == survivorId)) == orphaned.Count,
+                "the surviving server to take over the dead one's leases", TimeSpan.FromMinutes(1), () => Tail(survivor.Log));
+            await Until.TrueAsync(async () => await CountAsync(survivor, db => db.Comments.CountAsync(c => c.EmailMessageId == late.MessageId)) == 1,
+                "the reply that came after the death to be in its task", TimeSpan.FromMinutes(1), () => Tail(survivor.Log));
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {orphaned.Count} account(s) taken over, the late reply imported");
+
+            // The survivor looked at every message of the taken-over INBOXes again from the dead one's checkpoints: none imported twice.
+            foreach (var accountId in orphaned)
+            {
+                var highest = (await InboxAsync(mail, User(accounts.Single(a => a.Id == accountId).Email))).Max(m => m.Uid);
+                await Until.TrueAsync(async () => await WatchRows.WatchAsync(survivor, accountId) is { } w && w.LastUid >= highest,
+                    "the survivor's checkpoint to pass every message", TimeSpan.FromMinutes(1), () => Tail(survivor.Log));
+            }
+            await survivor.Http.WaitUntilProcessedAsync();
+            (imported, comments, watches) = await ImportsAsync(survivor, accounts.Select(a => a.Id));
+            var all = replies.Select(r => r.Message.MessageId).Append(late.MessageId).Order(StringComparer.Ordinal).ToList();
+            Assert.Equal(all, imported.Select(m => m.MessageIdHeader!).Order(StringComparer.Ordinal));
+            Assert.Equal(all, comments.Select(c => c.EmailMessageId!).Order(StringComparer.Ordinal));
+            Assert.All(watches, w => Assert.Equal(survivorId, w.HolderId));
+            Assert.True(survivor.Collected(WatchingLine).Skip(watchedBefore).Any(l => l.Contains(target.ToString(), StringComparison.Ordinal)), "The survivor never logged in to watch the dead server's account.");
         }
         finally
         {
@@ -158,16 +215,51 @@ public class TwoInstanceTests(ITestOutputHelper output)
         return string.Join(", ", counts.Select(c => $"{c.Key}: {c.Count}")) + "\n" + Tail(server.Log);
     }
 
-    /// <summary>The Message-ID of every message in the user's INBOX (one FETCH of envelopes), without angle brackets.</summary>
-    private static async Task<List<string>> MessageIdsAsync(MailServer mail, string user)
+    /// <summary>The number in an email's subject ("Order 17").</summary>
+    private static int Number(OutboundEmail email) => int.Parse(email.Subject["Order ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The mailbox's user name: the local part of the account's address.</summary>
+    private static string User(OutboundEmail email) => User(email.FromAddress);
+
+    private static string User(string address) => address[..address.IndexOf('@')];
+
+    /// <summary>The customer answers an email, as his mail program does: In-Reply-To and References name it.</summary>
+    private static MimeMessage Reply(MailServer mail, OutboundEmail email)
+    {
+        var reply = new MimeMessage();
+        reply.From.Add(new MailboxAddress("Max Customer", mail.Address("max")));
+        reply.To.Add(MailboxAddress.Parse(email.FromAddress));
+        reply.Subject = "Re: " + email.Subject;
+        reply.MessageId = $"reply-{Guid.NewGuid():N}@mail.test";
+        reply.InReplyTo = email.MessageId;
+        reply.References.Add(email.MessageId);
+        reply.Body = new TextPart("plain") { Text = $"Thank you, {email.Subject} arrived." };
+        return reply;
+    }
+
+    /// <summary>What the watchers stored and the processors posted, and the leases, as the database holds them.</summary>
+    private static async Task<(List<InboundMessage> Imported, List<Mailroom.Tasks.Comment> Comments, List<AccountWatch> Watches)> ImportsAsync(MailroomServer server, IEnumerable<Guid> accountIds)
+    {
+        var imported = new List<InboundMessage>();
+        foreach (var accountId in accountIds)
+        {
+            imported.AddRange(await WatchRows.ImportedAsync(server, accountId));
+        }
+        await using var db = WatchRows.Open(server);
+        var comments = await db.Comments.AsNoTracking().Where(c => c.InboundMessageId != null).ToListAsync();
+        return (imported, comments, await db.AccountWatches.AsNoTracking().ToListAsync());
+    }
+
+    /// <summary>The UID and Message-ID (without angle brackets) of every message in the user's INBOX, in one FETCH.</summary>
+    private static async Task<List<(long Uid, string MessageId)>> InboxAsync(MailServer mail, string user)
     {
         using var imap = new ImapClient();
         await imap.ConnectAsync("127.0.0.1", mail.ImapPort, MailKit.Security.SecureSocketOptions.None);
         await imap.AuthenticateAsync(mail.Address(user), Password);
         await imap.Inbox.OpenAsync(FolderAccess.ReadOnly);
-        var summaries = imap.Inbox.Count == 0 ? [] : await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.Envelope);
+        var summaries = imap.Inbox.Count == 0 ? [] : await imap.Inbox.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope);
         await imap.DisconnectAsync(true);
-        return summaries.Select(s => (s.Envelope?.MessageId ?? "").Trim('<', '>')).ToList();
+        return summaries.Select(s => ((long)s.UniqueId.Id, (s.Envelope?.MessageId ?? "").Trim('<', '>'))).ToList();
     }
 
     private static string Tail(string log) => log.Length <= 4000 ? log : log[^4000..];
