@@ -68,7 +68,10 @@ public class TwoInstanceTests(ITestOutputHelper output)
             var accounts = new List<OutboxClient.Account>();
             for (var i = 0; i < Accounts; i++)
             {
-                accounts.Add(await servers[i % 2].Http.LinkAsync(mail.CustomAccount($"desk{i + 1}", Password)));
+                var account = await servers[i % 2].Http.LinkAsync(mail.CustomAccount($"desk{i + 1}", Password));
+                accounts.Add(account);
+                // One at a time: whichever server's round comes first claims a new account, so the two may share them out.
+                await Until.TrueAsync(async () => await WatchRows.WatchAsync(first, account.Id) is { HolderId: not null }, "the new account to be claimed", TimeSpan.FromSeconds(30));
             }
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: two servers up, {Accounts} accounts linked");
 
@@ -130,7 +133,7 @@ public class TwoInstanceTests(ITestOutputHelper output)
                 var watchers = servers.Where(s => s.Collected(WatchingLine).Any(l => l.Contains(watch.AccountId.ToString(), StringComparison.Ordinal))).ToList();
                 Assert.Same(ids[watch.HolderId!], Assert.Single(watchers));
             }
-            output.WriteLine($"leases: {string.Join(", ", watches.Select(w => ids[w.HolderId!] == first ? "first" : "second"))}");
+            output.WriteLine($"leases: {string.Join(", ", watches.Select(w => ids[w.HolderId!] == first ? "first" : "second"))}; replies processed by the first server: {await CountAsync(first, db => db.InboundMessages.CountAsync(m => m.AccountId != null && m.LeaseOwner == WatchRows.InstanceId(first)))}");
 
             // 3. The server watching the first account dies (SIGKILL: it releases nothing); a reply arrives for that account.
             var target = accounts[0].Id;
