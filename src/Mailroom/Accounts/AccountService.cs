@@ -47,6 +47,8 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
             SmtpSecurity = settings.SmtpSecurity,
             Username = settings.Username,
             ProtectedSecret = secrets.Protect(settings.Password),
+            // A preset's provider is known to do it or not; a custom server is taken at the member's word.
+            ServerSavesSentCopy = ProviderCatalog.Find(request.Provider)?.SavesSentCopy ?? request.ServerSavesSentCopy ?? false,
             CreatedAt = clock.GetUtcNow(),
         };
         db.Add(account);
@@ -280,5 +282,5 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         a.Id, a.UserId, linkedBy, a.Email, a.SendAsName, a.Provider,
         a.ImapHost, a.ImapPort, a.ImapSecurity, a.SmtpHost, a.SmtpPort, a.SmtpSecurity,
         a.Username, a.Health, a.LastErrorCode, ProviderCatalog.Find(a.Provider)?.AttachmentLimitBytes, a.CreatedAt,
-        a.AuthKind, a.SendVia, AccountProblems.Remedy(a.LastErrorCode));
+        a.AuthKind, a.SendVia, AccountProblems.Remedy(a.LastErrorCode), ProviderCatalog.Find(a.Provider)?.SavesSentCopy ?? a.ServerSavesSentCopy);
 }

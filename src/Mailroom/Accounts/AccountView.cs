@@ -21,4 +21,5 @@ public sealed record AccountView(
     DateTimeOffset CreatedAt,
     AccountAuthKind AuthKind = AccountAuthKind.Password,
     SendVia SendVia = SendVia.Auto,
-    string? LastErrorRemedy = null);
+    string? LastErrorRemedy = null,
+    bool ServerSavesSentCopy = false);

@@ -101,7 +101,7 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
         // The owner (an admin) is told; the member sees the banner on the page.
         var notices = await server.Http.GetAsync<List<Notice>>("/api/notifications");
         Assert.Contains(notices, n => n.Text.Contains("mia@mail.test needs re-authentication") && n.AccountId == account.Id);
-        var page = await PageAsync(server, "/settings/email-accounts", cookies);
+        var page = await WebSignIn.PageAsync(server, "/settings/email-accounts", cookies);
         Assert.Contains("Your email account mia@mail.test needs re-authentication", page);
         Assert.Contains($"/settings/email-accounts/oauth/google/start?account={account.Id}", page);
 
@@ -182,7 +182,7 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
 
             var landed = await FollowFlowAsync(server, "microsoft", cookies);
             Assert.Contains("problem=NAUTH_013", landed);
-            var page = await PageAsync(server, landed, cookies);
+            var page = await WebSignIn.PageAsync(server, landed, cookies);
             Assert.Contains("NAUTH_013", page);
             Assert.Contains("incorrect global permissions (third-party apps may be blocked)", page);
             Assert.Contains("Consent for Mailroom is missing", page);
@@ -238,17 +238,6 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
         using var response = await http.SendAsync(request);
         Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found, $"{(int)response.StatusCode} {url}: {await response.Content.ReadAsStringAsync()}");
         return response.Headers.Location?.ToString();
-    }
-
-    private static async Task<string> PageAsync(MailroomServer server, string path, IReadOnlyList<string> cookies)
-    {
-        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
-        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", string.Join("; ", cookies));
-        using var response = await http.SendAsync(request);
-        await Api.EnsureAsync(response);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
     }
 
     internal static async Task<(List<string> Cookies, HttpClient Api)> MemberAsync(MailroomServer server, string name = "Mia Member", string email = "mia@acme.test")

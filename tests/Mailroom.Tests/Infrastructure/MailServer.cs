@@ -8,8 +8,10 @@ namespace Mailroom.Tests.Infrastructure;
 /// A real mail provider on loopback, as a connected mailbox sees one: Dovecot serving IMAP
 /// (IDLE on, SPECIAL-USE Sent) and SMTP submission for the users of a passwd file, submission
 /// relayed to a Postfix that delivers every address of <see cref="Domain"/> into Dovecot over
-/// LMTP. Optional Postfix header checks stand in for a provider that rewrites headers on the way
-/// (Outlook replacing the Message-ID).
+/// LMTP. Submitted mail passes a cleanup of its own, where optional header checks stand in for a
+/// provider that rewrites headers on the way (Outlook replacing the Message-ID) and, optionally,
+/// a copy goes to the sender's Sent folder (as Gmail and Outlook file it): mail from outside
+/// (<see cref="DeliverAsync"/>) is never touched by either.
 /// </summary>
 public sealed class MailServer : IAsyncDisposable
 {
@@ -28,6 +30,7 @@ public sealed class MailServer : IAsyncDisposable
         SubmissionPort = FreePort.Next();
         LmtpPort = FreePort.Next();
         RelayPort = FreePort.Next();
+        SubmissionRelayPort = FreePort.Next();
     }
 
     public string Domain { get; }
@@ -35,6 +38,9 @@ public sealed class MailServer : IAsyncDisposable
     public int SubmissionPort { get; }
     public int LmtpPort { get; }
     public int RelayPort { get; }
+
+    /// <summary>Where Dovecot's submission hands mail on: Postfix's smtpd with the submission cleanup.</summary>
+    public int SubmissionRelayPort { get; }
 
     public string DovecotLog => ReadOrNone(Path.Combine(_root, "dovecot.log"));
     public string MailLog => ReadOrNone(Path.Combine(_root, "maillog"));
@@ -45,8 +51,10 @@ public sealed class MailServer : IAsyncDisposable
     /// dovecot.conf and main.cf (later lines win): e.g. a SIZE limit, or refusing unknown users at RCPT.
     /// </summary>
     /// <param name="oauthIntrospectionUrl">Set: XOAUTH2 and OAUTHBEARER are accepted too, each token checked at this RFC 7662 endpoint (an <see cref="OAuthStandIn"/>).</param>
+    /// <param name="headerChecks">A Postfix regexp header_checks table applied to submitted mail only, e.g. a Message-ID REPLACE.</param>
+    /// <param name="filesSentCopies">The provider files a copy of each submitted message in the sender's Sent folder itself (after the header checks, so the copy carries what the recipients got).</param>
     public static async Task<MailServer> StartAsync(IEnumerable<(string User, string Password)> users, string domain = "mail.test", string? headerChecks = null,
-        string? dovecotSettings = null, string? postfixSettings = null, string? oauthIntrospectionUrl = null)
+        string? dovecotSettings = null, string? postfixSettings = null, string? oauthIntrospectionUrl = null, bool filesSentCopies = false)
     {
         Daemons.RequireRoot("A real Dovecot and Postfix");
         if (!File.Exists("/usr/sbin/dovecot") || !File.Exists("/usr/sbin/postfix"))
@@ -57,9 +65,10 @@ public sealed class MailServer : IAsyncDisposable
         var server = new MailServer(root, domain);
         try
         {
-            await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings, oauthIntrospectionUrl);
+            await server.ConfigureAsync(users, headerChecks, dovecotSettings, postfixSettings, oauthIntrospectionUrl, filesSentCopies);
             await Daemons.RunAsync("postfix", "-c", server._postfixConf, "start");
             await Daemons.WaitForPortAsync(server.RelayPort, () => server.DovecotLog + server.MailLog);
+            await Daemons.WaitForPortAsync(server.SubmissionRelayPort, () => server.DovecotLog + server.MailLog);
             await server.StartImapAsync();
             return server;
         }
@@ -120,6 +129,9 @@ public sealed class MailServer : IAsyncDisposable
     /// <summary>Ends every IMAP session of the user (doveadm kick), as a provider does after a password change.</summary>
     public Task KickAsync(string user) => Daemons.RunAsync("doveadm", "-c", _dovecotConf, "kick", Address(user));
 
+    /// <summary>The relay tries its deferred mail again now (<c>postqueue -f</c>), as a provider's MX does on its own schedule once its mailbox server is back.</summary>
+    public Task FlushQueueAsync() => Daemons.RunAsync("postqueue", "-c", _postfixConf, "-f");
+
     /// <summary>Delivers into the user's INBOX through the relay without authentication, as the provider's own MX would for mail from outside.</summary>
     public Task DeliverAsync(MimeMessage message, string user) => DeliverAsync([(message, user)]);
 
@@ -143,7 +155,7 @@ public sealed class MailServer : IAsyncDisposable
     public Task ChangeUidValidityAsync(string user, uint uidValidity, string mailbox = "INBOX") =>
         Daemons.RunAsync("doveadm", "-c", _dovecotConf, "mailbox", "update", "-u", Address(user), "--uid-validity", uidValidity.ToString(System.Globalization.CultureInfo.InvariantCulture), mailbox);
 
-    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks, string? dovecotSettings, string? postfixSettings, string? oauthIntrospectionUrl)
+    private async Task ConfigureAsync(IEnumerable<(string User, string Password)> users, string? headerChecks, string? dovecotSettings, string? postfixSettings, string? oauthIntrospectionUrl, bool filesSentCopies)
     {
         // Dovecot's login processes (dovenull) and Postfix (postfix) must reach into the temp dir.
         await Daemons.RunAsync("chmod", "755", _root);
@@ -236,8 +248,11 @@ public sealed class MailServer : IAsyncDisposable
               }
             }
             submission_relay_host = 127.0.0.1
-            submission_relay_port = {{RelayPort}}
+            submission_relay_port = {{SubmissionRelayPort}}
             submission_relay_trusted = yes
+            # user+Sent@domain is filed in the user's Sent (the provider's own Sent copy, see filesSentCopies).
+            recipient_delimiter = +
+            lmtp_save_to_detail_mailbox = yes
             {{dovecotSettings}}
             """);
 
@@ -245,11 +260,17 @@ public sealed class MailServer : IAsyncDisposable
         var queue = Directory.CreateDirectory(Path.Combine(_root, "queue")).FullName;
         var data = Directory.CreateDirectory(Path.Combine(_root, "data")).FullName;
         await Daemons.RunAsync("chown", "postfix", data);
-        var checks = "";
+        // Submitted mail's own cleanup: the provider's rewrites and Sent copies, never applied to mail from outside.
+        var submissionCleanup = "";
         if (headerChecks is not null)
         {
             await File.WriteAllTextAsync(Path.Combine(_postfixConf, "header_checks"), headerChecks);
-            checks = $"header_checks = regexp:{_postfixConf}/header_checks";
+            submissionCleanup += $" -o header_checks=regexp:{_postfixConf}/header_checks";
+        }
+        if (filesSentCopies)
+        {
+            await File.WriteAllTextAsync(Path.Combine(_postfixConf, "sent_copies"), $"/^([^@+]+)@{System.Text.RegularExpressions.Regex.Escape(Domain)}$/ ${{1}}+Sent@{Domain}\n");
+            submissionCleanup += $" -o sender_bcc_maps=regexp:{_postfixConf}/sent_copies";
         }
         await File.WriteAllTextAsync(Path.Combine(_postfixConf, "recipient_access"), "");
         await File.WriteAllTextAsync(Path.Combine(_postfixConf, "main.cf"), $"""
@@ -267,11 +288,14 @@ public sealed class MailServer : IAsyncDisposable
             local_transport = lmtp:inet:127.0.0.1:{LmtpPort}
             smtp_host_lookup = native
             smtpd_recipient_restrictions = check_recipient_access texthash:{_postfixConf}/recipient_access
-            {checks}
             {postfixSettings}
 
             """);
-        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "master.cf"), PostfixInstance.MasterCf(RelayPort));
+        await File.WriteAllTextAsync(Path.Combine(_postfixConf, "master.cf"), PostfixInstance.MasterCf(RelayPort) + $"""
+            127.0.0.1:{SubmissionRelayPort} inet n - n - - smtpd -o cleanup_service_name=submitcleanup
+            submitcleanup unix n - n - 0 cleanup{submissionCleanup}
+
+            """);
         await Daemons.RunAsync("postfix", "-c", _postfixConf, "check");
     }
 

@@ -46,6 +46,26 @@ public static partial class WebSignIn
             response.Headers.TryGetValues("Set-Cookie", out var answerCookies) ? answerCookies.ToList() : [], error, elapsed);
     }
 
+    /// <summary>The session cookies (name=value) a browser keeps after signing in with the form.</summary>
+    public static async Task<List<string>> CookiesAsync(MailroomServer server, string email, string password)
+    {
+        var answer = await PostAsync(server, email, password);
+        Assert.True(answer.Status == HttpStatusCode.Redirect, $"Sign-in of {email}: {(int)answer.Status} {answer.Error}");
+        return answer.SetCookies.Select(c => c.Split(';')[0]).ToList();
+    }
+
+    /// <summary>A page as the signed-in browser gets it, its HTML decoded (so the text reads as shown).</summary>
+    public static async Task<string> PageAsync(MailroomServer server, string path, IReadOnlyList<string> cookies)
+    {
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", string.Join("; ", cookies));
+        using var response = await http.SendAsync(request);
+        await Api.EnsureAsync(response);
+        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 

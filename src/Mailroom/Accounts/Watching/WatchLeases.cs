@@ -11,7 +11,7 @@ namespace Mailroom.Accounts.Watching;
 /// messages), so that with several servers on one database one account has one watcher, and a
 /// server that lost its lease cannot move another's checkpoint.
 /// </summary>
-public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, IOptions<WatchOptions> options, IOptions<MailroomOptions> mailroom, TimeProvider clock)
+public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, AccountHealthNotifier notifier, IOptions<WatchOptions> options, IOptions<MailroomOptions> mailroom, TimeProvider clock)
 {
     /// <summary>This server's id: the inbound processor's, kept in the data directory, so a restarted server takes its own leases back at once.</summary>
     public string HolderId { get; } = Inbound.InboundProcessor.InstanceId(mailroom.Value.FullDataDirectory);
@@ -163,7 +163,9 @@ public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, IOp
     /// <summary>
     /// The login was refused, also after the retry with fresh credentials: NEMAIL_002, and after
     /// <see cref="WatchOptions.AuthFailureThreshold"/> refusals in a row the account needs
-    /// re-authentication. Returns the refusals in a row and whether that threshold was reached.
+    /// re-authentication: the workspace's other admins are told then, once, by the call that made
+    /// it so (a later refusal, or another instance's, finds it already flipped and tells nobody).
+    /// Returns the refusals in a row and whether that threshold was reached.
     /// </summary>
     public async Task<(int Failures, bool NeedsReauthentication)> RecordRefusedAsync(Guid accountId, CancellationToken cancellationToken)
     {
@@ -176,11 +178,24 @@ public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, IOp
         }
         var failures = await db.AccountWatches.AsNoTracking().Where(w => w.AccountId == accountId).Select(w => w.ConsecutiveAuthFailures).FirstOrDefaultAsync(cancellationToken);
         var reauthenticate = failures >= options.Value.AuthFailureThreshold;
+        var flipped = false;
         using (await gate.EnterAsync(cancellationToken))
         {
             await db.MailAccounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.LastErrorCode, AccountProblems.AuthenticationRefused)
-                .SetProperty(a => a.Health, a => reauthenticate ? AccountHealth.NeedsReauthentication : a.Health), cancellationToken);
+                .SetProperty(a => a.LastErrorCode, AccountProblems.AuthenticationRefused), cancellationToken);
+            if (reauthenticate)
+            {
+                // Conditional, so exactly one caller sees the transition and tells the admins.
+                flipped = await db.MailAccounts.Where(a => a.Id == accountId && a.Health != AccountHealth.NeedsReauthentication)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.Health, AccountHealth.NeedsReauthentication), cancellationToken) == 1;
+            }
+        }
+        if (flipped && await db.MailAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken) is { } account)
+        {
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                await notifier.ReportAsync(db, account, cancellationToken);
+            }
         }
         return (failures, reauthenticate);
     }

@@ -48,6 +48,13 @@ internal static class WatchRows
             .ToListAsync();
     }
 
+    /// <summary>What the thread knows <paramref name="messageId"/> as, if anything: which task, and where the id came from.</summary>
+    public static async Task<MailThreadId?> ThreadIdAsync(MailroomServer server, string messageId)
+    {
+        await using var db = Open(server);
+        return await db.MailThreadIds.AsNoTracking().FirstOrDefaultAsync(t => t.MessageId == messageId);
+    }
+
     public static async Task<AccountWatch?> WatchAsync(MailroomServer server, Guid accountId)
     {
         await using var db = Open(server);

@@ -16,7 +16,10 @@ namespace Mailroom.Tests.Accounts.Watching;
 /// </summary>
 internal sealed class WatchScenario
 {
-    public sealed record Notification(Guid Id, Guid TaskId, Guid? CommentId, string Text);
+    public sealed record Notification(Guid Id, Guid? TaskId, Guid? CommentId, string Text, Guid? AccountId = null);
+
+    /// <summary>The account as the API shows it to the member who linked it.</summary>
+    public sealed record AccountState(Guid Id, string Email, string Health, string? LastErrorCode, string? LastErrorRemedy, bool ServerSavesSentCopy);
 
     public required MailroomServer Server { get; init; }
     public required MailServer Mail { get; init; }
@@ -48,7 +51,9 @@ internal sealed class WatchScenario
     }
 
     /// <summary>Sets the workspace up on a running <paramref name="server"/> and waits until the account is watched.</summary>
-    public static async Task<WatchScenario> CreateAsync(MailroomServer server, MailServer mail, string user, string password, string replyMode = "threaded", string? sentMessageId = null)
+    /// <param name="serverSavesSentCopy">The member says the server files sent mail in Sent itself (as Gmail and Outlook do).</param>
+    public static async Task<WatchScenario> CreateAsync(MailroomServer server, MailServer mail, string user, string password, string replyMode = "threaded", string? sentMessageId = null,
+        bool serverSavesSentCopy = false)
     {
         await server.SetupAsync();
         var (_, list) = await server.Http.SpaceWithListAsync(replyMode);
@@ -56,7 +61,7 @@ internal sealed class WatchScenario
         var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var (_, fred) = await server.Http.AddMemberAsync("Fred Follower", "fred@acme.test", "Member");
         await Api.EnsureAsync(await fred.PutAsync($"/api/tasks/{task.Id}/follow", null));
-        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", mail.CustomAccount(user, password));
+        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", mail.CustomAccount(user, password, serverSavesSentCopy: serverSavesSentCopy));
         var sent = await mia.PostAsync<TasksApi.Comment>($"/api/tasks/{task.Id}/comments", new { body = "Dear Max, could you send us a quote?" });
         // Mia is told as the sender, not as a follower.
         using (var unfollow = await mia.DeleteAsync($"/api/tasks/{task.Id}/follow"))
@@ -153,6 +158,22 @@ internal sealed class WatchScenario
     public static Task<List<Notification>> NotificationsAsync(HttpClient member) => member.GetAsync<List<Notification>>("/api/notifications");
 
     public Task<List<AccountLinkingTests.Account>> AccountsAsync() => Mia.GetAsync<List<AccountLinkingTests.Account>>("/api/accounts");
+
+    /// <summary>Mia's account as she sees it in the API.</summary>
+    public async Task<AccountState> AccountAsync() => (await Mia.GetAsync<List<AccountState>>("/api/accounts")).Single(a => a.Id == AccountId);
+
+    /// <summary>Waits until Mia's account, as the API shows it, is in the state <paramref name="condition"/> wants; returns that view.</summary>
+    public async Task<AccountState> WaitForAccountAsync(Func<AccountState, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        AccountState? seen = null;
+        await Until.TrueAsync(async () => condition(seen = await AccountAsync()), what, timeout ?? TimeSpan.FromSeconds(30),
+            () => $"Last seen: {seen}\n{Server.Log}");
+        return seen!;
+    }
+
+    /// <summary>The notices about the account (not about tasks) <paramref name="member"/> has.</summary>
+    public async Task<List<Notification>> AccountNoticesAsync(HttpClient member) =>
+        (await NotificationsAsync(member)).Where(n => n.AccountId == AccountId).ToList();
 }
 
 /// <summary>Poll until a condition holds, with a deadline: never a sleep standing in for synchronisation.</summary>
