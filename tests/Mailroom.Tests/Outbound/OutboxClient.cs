@@ -27,7 +27,7 @@ public static class OutboxClient
     };
 
     /// <summary>The request that links <paramref name="user"/>'s mailbox on <paramref name="mail"/> as a Custom IMAP/SMTP account, without TLS (loopback).</summary>
-    public static object CustomAccount(this MailServer mail, string user, string password, string? sendAsName = null, bool serverSavesSentCopy = false) => new
+    public static object CustomAccount(this MailServer mail, string user, string password, string? sendAsName = null, bool serverSavesSentCopy = false, int? smtpPort = null) => new
     {
         provider = "Custom",
         email = mail.Address(user),
@@ -37,7 +37,7 @@ public static class OutboxClient
         imapPort = mail.ImapPort,
         imapSecurity = "None",
         smtpHost = "127.0.0.1",
-        smtpPort = mail.SubmissionPort,
+        smtpPort = smtpPort ?? mail.SubmissionPort,
         smtpSecurity = "None",
         serverSavesSentCopy,
     };
