@@ -156,12 +156,7 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         await server.SetupAsync();
         var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         using var _ = mia;
-        var account = await mia.LinkAsync(new
-        {
-            provider = "Custom", email = fixture.Mail.Address("mia"), password = OutboxMailFixture.MiaPassword,
-            imapHost = "127.0.0.1", imapPort = fixture.Mail.ImapPort, imapSecurity = "None",
-            smtpHost = "127.0.0.1", smtpPort = outlook.Port, smtpSecurity = "None",
-        });
+        var account = await mia.LinkAsync(fixture.Mail.CustomAccount("mia", OutboxMailFixture.MiaPassword, smtpPort: outlook.Port));
         var (_, list) = await server.Http.SpaceWithListAsync();
         var task = await server.Http.CreateTaskAsync(list.Id, "Quote for the Berlin office");
 

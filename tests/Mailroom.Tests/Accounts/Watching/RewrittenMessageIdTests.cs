@@ -50,32 +50,4 @@ public class RewrittenMessageIdTests(RewritingMailFixture fixture) : IClassFixtu
         Assert.Single(await WatchRows.ImportedAsync(server, s.AccountId));
         Assert.Single(await FindAsync(fixture.Mail, s.User, WatchMailFixture.Password, queued.Id, sent: true));
     }
-
-    [Theory]
-    [MemberData(nameof(Databases))]
-    public async Task MessageIdNamedInThe250Reply_IsRecordedAsTheProvidersId_AndTheReplyToItLandsInTheTaskOnce(Database database)
-    {
-        await using var outlook = OutlookSmtpStandIn.Start();
-        await using var server = await MailroomServer.StartAsync(database, WatchScenario.Settings(Settings));
-        var s = await WatchScenario.CreateAsync(server, fixture.Mail, fixture.NextUser(), WatchMailFixture.Password, smtpPort: outlook.Port);
-
-        var queued = await s.Mia.QueueAsync(s.TaskId, Form(s.AccountId, $"Max Outside <{fixture.Mail.Address("max")}>", "Delivery dates", "<p>Dear Max, when can you deliver?</p>"));
-        var sent = await s.Mia.WaitForOutcomeAsync(s.TaskId, queued.Id);
-        Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}\n{server.Log}");
-
-        var (outlookId, message) = Assert.Single(outlook.Accepted);
-        Assert.Contains($"X-Mailroom-Outbox: {queued.Id}", message);
-        var known = await WatchRows.ThreadIdAsync(server, outlookId);
-        Assert.NotNull(known);
-        Assert.Equal((ThreadIdSource.Provider, s.TaskId, queued.Id), (known.Source, known.TaskId, known.OutboundEmailId));
-
-        // Max got it under Outlook's id and answers that one only.
-        await s.DeliverAsync("Re: Delivery dates", "In the week of the 14th.", outlookId);
-        var reply = await s.WaitForCommentAsync("week of the 14th");
-        await server.Http.WaitUntilProcessedAsync();
-
-        var email = Assert.Single(await s.Mia.ActivityAsync(s.TaskId), a => a.Kind == "Email").Comment!;
-        Assert.Equal(reply.Id, Assert.Single((await s.CommentsAsync()).Single(c => c.Id == email.Id).Replies).Id);
-        Assert.Single(await WatchRows.ImportedAsync(server, s.AccountId));
-    }
 }

@@ -52,9 +52,8 @@ internal sealed class WatchScenario
 
     /// <summary>Sets the workspace up on a running <paramref name="server"/> and waits until the account is watched.</summary>
     /// <param name="serverSavesSentCopy">The member says the server files sent mail in Sent itself (as Gmail and Outlook do).</param>
-    /// <param name="smtpPort">Where the account submits mail, when not the provider's own submission server (a stand-in for Outlook's).</param>
     public static async Task<WatchScenario> CreateAsync(MailroomServer server, MailServer mail, string user, string password, string replyMode = "threaded", string? sentMessageId = null,
-        bool serverSavesSentCopy = false, int? smtpPort = null)
+        bool serverSavesSentCopy = false)
     {
         await server.SetupAsync();
         var (_, list) = await server.Http.SpaceWithListAsync(replyMode);
@@ -62,7 +61,7 @@ internal sealed class WatchScenario
         var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var (_, fred) = await server.Http.AddMemberAsync("Fred Follower", "fred@acme.test", "Member");
         await Api.EnsureAsync(await fred.PutAsync($"/api/tasks/{task.Id}/follow", null));
-        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", mail.CustomAccount(user, password, serverSavesSentCopy: serverSavesSentCopy, smtpPort: smtpPort));
+        var account = await mia.PostAsync<AccountLinkingTests.Account>("/api/accounts", mail.CustomAccount(user, password, serverSavesSentCopy: serverSavesSentCopy));
         var sent = await mia.PostAsync<TasksApi.Comment>($"/api/tasks/{task.Id}/comments", new { body = "Dear Max, could you send us a quote?" });
         // Mia is told as the sender, not as a follower.
         using (var unfollow = await mia.DeleteAsync($"/api/tasks/{task.Id}/follow"))
