@@ -43,6 +43,26 @@ public sealed class ThreadResolver
         return ids.Count > 0 && await db.MailThreadIds.AnyAsync(t => ids.Contains(t.MessageId), cancellationToken);
     }
 
+    /// <summary>
+    /// Of the ids several messages name, those a task's thread is known by: the IMAP watcher's test
+    /// for a whole fetched batch of headers at once (one query per 500 ids, not one per message).
+    /// Each message's ids are bounded as in <see cref="IsKnownAsync"/>; ask <see cref="AnyKnown"/> per message.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> KnownAmongAsync(MailroomDb db, IEnumerable<IReadOnlyList<string>> referencesPerMessage, CancellationToken cancellationToken)
+    {
+        var ids = referencesPerMessage.SelectMany(Bounded).Distinct(StringComparer.Ordinal).ToList();
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            var some = chunk.ToList();
+            known.UnionWith(await db.MailThreadIds.AsNoTracking().Where(t => some.Contains(t.MessageId)).Select(t => t.MessageId).Distinct().ToListAsync(cancellationToken));
+        }
+        return known;
+    }
+
+    /// <summary>Whether one message's ids name a known thread, given what <see cref="KnownAmongAsync"/> found for its batch.</summary>
+    public static bool AnyKnown(IReadOnlyList<string> references, IReadOnlySet<string> known) => Bounded(references).Exists(known.Contains);
+
     /// <summary>Adds an id of the task's thread to the context (the caller saves, in its own transaction); once per id and task.</summary>
     public async Task RememberAsync(MailroomDb db, string messageId, Guid taskId, Guid? commentId, Guid? outboundEmailId, ThreadIdSource source, DateTimeOffset at, CancellationToken cancellationToken)
     {

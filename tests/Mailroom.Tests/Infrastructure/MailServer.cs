@@ -42,6 +42,9 @@ public sealed class MailServer : IAsyncDisposable
     /// <summary>Where Dovecot's submission hands mail on: Postfix's smtpd with the submission cleanup.</summary>
     public int SubmissionRelayPort { get; }
 
+    /// <summary>Dovecot's master process (its imap, login and auth processes are its children), for what only /proc tells: memory and CPU.</summary>
+    public int DovecotProcessId => _dovecot?.Id ?? throw new InvalidOperationException("Dovecot is not running.");
+
     public string DovecotLog => ReadOrNone(Path.Combine(_root, "dovecot.log"));
     public string MailLog => ReadOrNone(Path.Combine(_root, "maillog"));
 

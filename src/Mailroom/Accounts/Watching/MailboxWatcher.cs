@@ -203,10 +203,12 @@ public sealed class MailboxWatcher(
                 MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.References | MessageSummaryItems.Size | MessageSummaryItems.InternalDate,
                 cancellationToken);
             var imported = 0;
-            foreach (var summary in summaries.OrderBy(s => s.UniqueId.Id))
+            var named = summaries.OrderBy(s => s.UniqueId.Id).Select(s => (Summary: s, References: References(s))).Where(m => m.References.Count > 0).ToList();
+            // One query for the batch's thread ids, not one per message: catching up on 10,000 messages is 50 of them.
+            var known = named.Count == 0 ? new HashSet<string>() : await importer.KnownThreadIdsAsync(named.Select(m => (IReadOnlyList<string>)m.References), cancellationToken);
+            foreach (var (summary, references) in named)
             {
-                var references = References(summary);
-                if (references.Count == 0 || !await importer.AnswersKnownThreadAsync(references, cancellationToken))
+                if (!ThreadResolver.AnyKnown(references, known))
                 {
                     continue;
                 }

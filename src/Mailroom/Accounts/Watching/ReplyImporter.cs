@@ -19,11 +19,11 @@ public sealed class ReplyImporter(IServiceScopeFactory scopes, ThreadResolver th
     /// <summary>The largest message imported: the listener's own limit, so both ways in accept the same mail.</summary>
     public long MaxSize => smtp.Value.MaxMessageSize;
 
-    /// <summary>Whether a message naming these ids belongs to a task's thread: the test made on headers alone, before anything is fetched.</summary>
-    public async Task<bool> AnswersKnownThreadAsync(IReadOnlyList<string> references, CancellationToken cancellationToken)
+    /// <summary>Of the ids a batch of messages names, those a task's thread is known by (the test made on headers alone, before anything is fetched): one query for the batch (<see cref="ThreadResolver.AnyKnown"/> then answers per message).</summary>
+    public async Task<IReadOnlySet<string>> KnownThreadIdsAsync(IEnumerable<IReadOnlyList<string>> referencesPerMessage, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await threads.IsKnownAsync(scope.ServiceProvider.GetRequiredService<MailroomDb>(), references, cancellationToken);
+        return await threads.KnownAmongAsync(scope.ServiceProvider.GetRequiredService<MailroomDb>(), referencesPerMessage, cancellationToken);
     }
 
     /// <summary>
