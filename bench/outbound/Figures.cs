@@ -302,7 +302,7 @@ internal static class Figures
 
         var dovecot = Proc.Tree(mail.DovecotProcessId);
         var cpu0 = Proc.CpuSeconds(pid);
-        var dovecotCpu0 = dovecot.Sum(Proc.CpuSeconds);
+        var dovecotCpu0 = dovecot.ToDictionary(p => p, Proc.CpuSeconds);
         var peak = 0L;
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < rest)
@@ -312,7 +312,8 @@ internal static class Figures
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = (Proc.CpuSeconds(pid) - cpu0) / seconds * 100;
-        var dovecotCpu = (dovecot.Sum(Proc.CpuSeconds) - dovecotCpu0) / seconds * 100;
+        // Per process, over those still there at the end (a login process that exited reads as 0).
+        var dovecotCpu = dovecotCpu0.Sum(p => Proc.CpuSeconds(p.Key) is var now and > 0 ? Math.Max(0, now - p.Value) : 0) / seconds * 100;
         var rss = Proc.Status(pid, "VmRSS");
         var threads = Proc.Status(pid, "Threads");
         var connections = Proc.ConnectionsTo(mail.ImapPort);

@@ -46,9 +46,11 @@ internal sealed class Workspace : IAsyncDisposable
         {
             all[key] = value;
         }
-        var server = await MailroomServer.StartAsync(Database.Sqlite, all);
+        // The machine this runs on may be crowded: a start-up (migrations, JIT) can take minutes there.
+        var server = new MailroomServer(Database.Sqlite, all) { StartTimeout = TimeSpan.FromMinutes(5) };
         try
         {
+            await server.StartAsync();
             await server.SetupAsync();
             var (_, list) = await server.Http.SpaceWithListAsync();
             var task = await server.Http.CreateTaskAsync(list.Id, "Quote for the Berlin office");
