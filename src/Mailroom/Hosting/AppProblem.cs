@@ -9,6 +9,9 @@ public sealed class AppProblem(int status, string code, string message) : Except
     public int Status { get; } = status;
     public string Code { get; } = code;
 
+    /// <summary>More members of the problem details for a client to act on (e.g. the limit, the plan that unlocks it).</summary>
+    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
+
     public static AppProblem NotFound(string what) => new(StatusCodes.Status404NotFound, "not_found", $"{what} was not found.");
     public static AppProblem Forbidden(string message) => new(StatusCodes.Status403Forbidden, "forbidden", message);
     public static AppProblem Invalid(string code, string message) => new(StatusCodes.Status400BadRequest, code, message);

@@ -10,7 +10,11 @@ public static class ProblemHandling
         TypedResults.Problem(detail: detail, statusCode: status, title: title ?? ReasonPhrase(status),
             extensions: new Dictionary<string, object?> { ["code"] = code });
 
-    public static ProblemHttpResult ToResult(this AppProblem problem) => Problem(problem.Status, problem.Code, problem.Message);
+    public static ProblemHttpResult ToResult(this AppProblem problem)
+    {
+        var extensions = new Dictionary<string, object?>(problem.Details) { ["code"] = problem.Code };
+        return TypedResults.Problem(detail: problem.Message, statusCode: problem.Status, title: ReasonPhrase(problem.Status), extensions: extensions);
+    }
 
     public static IServiceCollection AddMailroomProblems(this IServiceCollection services)
     {
@@ -38,6 +42,7 @@ public static class ProblemHandling
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        402 => "Payment Required",
         409 => "Conflict",
         _ => "Error",
     };
@@ -53,12 +58,20 @@ public static class ProblemHandling
                 _ => (500, "server_error", "Something went wrong on the server; it has been logged. Try again, and tell your administrator if it persists."),
             };
             httpContext.Response.StatusCode = status;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
+            var context = new ProblemDetailsContext
             {
                 HttpContext = httpContext,
                 Exception = exception,
                 ProblemDetails = { Status = status, Detail = detail, Title = ReasonPhrase(status), Extensions = { ["code"] = code } },
-            });
+            };
+            if (exception is AppProblem { Details: var details })
+            {
+                foreach (var (key, value) in details)
+                {
+                    context.ProblemDetails.Extensions.TryAdd(key, value);
+                }
+            }
+            return await problems.TryWriteAsync(context);
         }
     }
 }

@@ -9,6 +9,9 @@ public sealed class PlanCatalogOptions
 
     public List<Plan> Catalog { get; set; } = [];
 
+    /// <summary>The currency of every price in the catalog (ISO 4217, lower case as payment processors take it).</summary>
+    public string Currency { get; set; } = "usd";
+
     /// <summary>
     /// A plan id the operator fixes the workspace to: the workspace is on it whatever was chosen
     /// before, and nobody can switch it in the app (until plan changes go through billing).
@@ -32,6 +35,55 @@ public sealed class PlanCatalogOptions
         if (!string.IsNullOrWhiteSpace(Pinned) && PinnedPlan is null)
         {
             return $"Mailroom:Plans:Pinned is '{Pinned}', which is not a plan of Mailroom:Plans:Catalog (choose one of: {string.Join(", ", Catalog.Select(p => p.Id))}).";
+        }
+        for (var i = 0; i < Catalog.Count; i++)
+        {
+            if (PlanProblem(i) is { } problem)
+            {
+                return problem;
+            }
+        }
+        var duplicate = Catalog.GroupBy(p => p.Id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            return $"Mailroom:Plans:Catalog has the plan id '{duplicate.Key}' twice: each plan needs its own Id.";
+        }
+        var sameRank = Catalog.GroupBy(p => p.Rank).FirstOrDefault(g => g.Count() > 1);
+        if (sameRank is not null)
+        {
+            return $"Mailroom:Plans:Catalog gives Rank {sameRank.Key} to {string.Join(" and ", sameRank.Select(p => p.Id))}: ranks order the plans (which one unlocks a feature), so each needs its own.";
+        }
+        if (string.IsNullOrWhiteSpace(Currency) || Currency.Length != 3 || !Currency.All(char.IsAsciiLetterLower))
+        {
+            return $"Mailroom:Plans:Currency is '{Currency}': give a three-letter ISO 4217 code in lower case, e.g. usd or eur.";
+        }
+        return null;
+    }
+
+    private string? PlanProblem(int index)
+    {
+        var plan = Catalog[index];
+        var at = $"Mailroom:Plans:Catalog:{index}";
+        if (string.IsNullOrWhiteSpace(plan.Id))
+        {
+            return $"{at}:Id is empty: every plan needs an id.";
+        }
+        var limits = plan.Limits;
+        (string Name, long? Value)[] numbers =
+        [
+            (nameof(PlanLimits.EmailIntegrations), limits.EmailIntegrations),
+            (nameof(PlanLimits.FreeEmailAccounts), limits.FreeEmailAccounts),
+            (nameof(PlanLimits.EmailUses), limits.EmailUses),
+            (nameof(PlanLimits.ContactsPerAccount), limits.ContactsPerAccount),
+            (nameof(PlanLimits.ExtraSlotMonthlyCents), limits.ExtraSlotMonthlyCents),
+            (nameof(PlanLimits.ExtraSlotYearlyCents), limits.ExtraSlotYearlyCents),
+        ];
+        foreach (var (name, value) in numbers)
+        {
+            if (value < 0)
+            {
+                return $"{at}:Limits:{name} is {value} (plan '{plan.Id}'): a limit or a price is 0 or more (leave a limit empty, null, for unlimited).";
+            }
         }
         return null;
     }

@@ -15,6 +15,7 @@ public static class WorkspacesFeature
         services.AddSingleton<IValidateOptions<PlanCatalogOptions>, PlanCatalogValidation>();
         services.AddScoped<SetupService>();
         services.AddScoped<WorkspaceService>();
+        services.AddScoped<PlanGates>();
         services.AddScoped<GroupService>();
         services.AddScoped<PostService>();
         return services;
