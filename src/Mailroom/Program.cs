@@ -1,4 +1,5 @@
 using Mailroom.Accounts;
+using Mailroom.Billing;
 using Mailroom.Components;
 using Mailroom.Components.Account;
 using Mailroom.Components.Interactive;
@@ -73,6 +74,7 @@ builder.Services.AddPreviews();
 builder.Services.AddInbound();
 builder.Services.AddAccounts();
 builder.Services.AddOutbound();
+builder.Services.AddBilling(builder.Configuration);
 // Pages are static SSR with plain forms; only components marked InteractiveServer run in a circuit.
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddInteractiveIslands();

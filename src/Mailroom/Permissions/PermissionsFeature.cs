@@ -7,6 +7,7 @@ public static class PermissionsFeature
     {
         services.AddScoped<AccountPermissions>();
         services.AddScoped<AccountGrantService>();
+        services.AddSingleton<BillingPermissions>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Mailroom.Accounts;
 using Mailroom.Accounts.Watching;
+using Mailroom.Billing;
 using Mailroom.EmailApp;
 using Mailroom.Groups;
 using Mailroom.Inbound;
@@ -53,6 +54,10 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<OutboundAttachment> OutboundAttachments => Set<OutboundAttachment>();
     public DbSet<AccountWatch> AccountWatches => Set<AccountWatch>();
     public DbSet<AccountGrant> AccountGrants => Set<AccountGrant>();
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+    public DbSet<PaymentMethodOnFile> PaymentMethods => Set<PaymentMethodOnFile>();
+    public DbSet<AccountSlot> AccountSlots => Set<AccountSlot>();
+    public DbSet<LedgerLine> LedgerLines => Set<LedgerLine>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -64,6 +69,10 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
         builder.ApplyConfiguration(new OutboundAttachmentMapping());
         builder.ApplyConfiguration(new AccountWatchMapping());
         builder.ApplyConfiguration(new AccountGrantMapping());
+        builder.ApplyConfiguration(new BillingAccountMapping());
+        builder.ApplyConfiguration(new PaymentMethodOnFileMapping());
+        builder.ApplyConfiguration(new AccountSlotMapping());
+        builder.ApplyConfiguration(new LedgerLineMapping());
 
         builder.Entity<Workspace>(e =>
         {

@@ -1,0 +1,28 @@
+namespace Mailroom.Billing;
+
+/// <summary>The workspace's billing: its cycle, when it renews, and a renewal that failed (the grace period).</summary>
+public sealed class BillingAccount
+{
+    public Guid WorkspaceId { get; set; }
+    public BillingCycle Cycle { get; set; }
+
+    /// <summary>The day (UTC) the current cycle ends and the next one is charged.</summary>
+    public DateOnly RenewsOn { get; set; }
+
+    /// <summary>The day of the month cycles renew on, so that a cycle renewing on the 31st comes back to the 31st after February.</summary>
+    public int AnchorDay { get; set; }
+
+    /// <summary>The customer at the payment processor (Stripe's <c>cus_…</c>), once a card was put on file.</summary>
+    public string? ProcessorCustomerId { get; set; }
+
+    /// <summary>Set when the renewal charge failed: the slots are kept until then, and the charge retried.</summary>
+    public DateTimeOffset? GraceEndsAt { get; set; }
+
+    /// <summary>Charges tried for the renewal due on <see cref="RenewsOn"/>; each try has its own idempotency key.</summary>
+    public int RenewalAttempts { get; set; }
+
+    public DateTimeOffset? LastRenewalAttemptAt { get; set; }
+
+    /// <summary>Optimistic concurrency: two instances renewing at once, one wins.</summary>
+    public Guid Version { get; set; } = Guid.NewGuid();
+}

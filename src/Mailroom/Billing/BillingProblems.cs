@@ -1,0 +1,13 @@
+namespace Mailroom.Billing;
+
+/// <summary>The stable codes of billing's refusals.</summary>
+public static class BillingProblems
+{
+    public const string NoCardOnFile = "billing_no_card";
+    public const string InvalidQuantity = "billing_invalid_quantity";
+    public const string CardDeclined = "billing_card_declined";
+    public const string ProcessorUnavailable = "billing_processor_unavailable";
+    public const string IdempotencyKeyMissing = "billing_idempotency_key_missing";
+    public const string IdempotencyKeyReused = "billing_idempotency_key_reused";
+    public const string RequestInProgress = "billing_request_in_progress";
+}
