@@ -62,9 +62,10 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
             await Unsettled(account.WorkspaceId).Where(l => deferred.Contains(l.Id)).ExecuteUpdateAsync(s => s.SetProperty(l => l.SettledByLineId, line.Id), cancellationToken);
             Advance(account);
         }, cancellationToken);
-        if (settled.Outcome == LedgerOutcome.Declined)
+        if (settled.Outcome == LedgerOutcome.Declined && account.GraceEndsAt is null)
         {
-            account.GraceEndsAt ??= now + options.Value.GracePeriod;
+            // Told once, when the grace period starts; the daily retries that follow stay quiet.
+            account.GraceEndsAt = now + options.Value.GracePeriod;
             account.Version = Guid.NewGuid();
             await NotifyOwnersAsync($"The renewal of {Slots(settled.Quantity)} ({Proration.Money(settled.AmountCents)}) was declined: {settled.DeclineMessage} "
                 + $"The slots are kept until {account.GraceEndsAt:d MMM yyyy}; put another card on file on the Billing page before then, or they are removed.", now, cancellationToken);
