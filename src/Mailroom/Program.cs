@@ -109,6 +109,7 @@ app.MapNotificationsApi();
 app.MapInboundApi();
 app.MapAccountsApi();
 app.MapOutboundApi();
+app.MapBillingApi();
 app.MapOAuthEndpoints();
 // The circuit would add its own "frame-ancestors 'self'" policy (it guards the compressed WebSocket
 // against framing); SecurityHeaders already sends 'none', which is stricter, on every response.

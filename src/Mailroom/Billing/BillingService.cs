@@ -41,6 +41,22 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
         }
     }
 
+    /// <summary>The workspace's billing as its owners and admins see it; the ledger newest first.</summary>
+    public async Task<BillingView> GetAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        permissions.RequireMayManageBilling(actor);
+        var account = await AccountAsync(cancellationToken);
+        var plan = await workspaces.CurrentPlanAsync(cancellationToken);
+        var card = await db.PaymentMethods.AsNoTracking().Where(p => p.WorkspaceId == account.WorkspaceId)
+            .Select(p => new CardView(p.Brand, p.Last4, p.ExpiryMonth, p.ExpiryYear)).FirstOrDefaultAsync(cancellationToken);
+        var slots = await db.AccountSlots.AsNoTracking().Where(s => s.WorkspaceId == account.WorkspaceId).Select(s => s.MailAccountId).ToListAsync(cancellationToken);
+        var ledger = await db.LedgerLines.AsNoTracking().Where(l => l.WorkspaceId == account.WorkspaceId && l.Outcome != LedgerOutcome.Pending)
+            .OrderByDescending(l => l.At).ThenByDescending(l => l.Id).Take(200).ToListAsync(cancellationToken);
+        return new BillingView(account.Cycle, account.RenewsOn, account.GraceEndsAt, processor.ChargesMoney, catalog.Value.Currency,
+            SlotPrice(plan, account.Cycle), gates.May(plan, PlanFeature.ExtraAccountSlots).Allowed, card, slots.Count, slots.Count(s => s is null),
+            ledger.Select(LedgerLineView.Of).ToList());
+    }
+
     /// <summary>
     /// Sets the cycle and its renewal day: for the plan change through billing, and for operators
     /// moving an existing customer over. The slots bought so far keep their place.
