@@ -45,6 +45,31 @@ public class SlotPurchaseTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task Buy_WhenStripesAnswerIsLost_BuysNothingYet_AndTheRetryFinishesTheSameCharge(Database database)
+    {
+        await using var scene = await BillingScene.StartAsync(database);
+        await scene.StartCycleAsync(BillingCycle.Monthly, "2024-03-01");
+        scene.Clock.Now = new DateTimeOffset(2024, 2, 15, 9, 0, 0, TimeSpan.Zero);
+        var owner = await scene.OwnerAsync();
+        // Stripe charges, then every answer (Stripe.net's own retries included) is lost on the way back.
+        scene.Stripe!.DropAnswers = 10;
+
+        var lost = await Assert.ThrowsAsync<AppProblem>(() => scene.BuyAsync(owner, 2, "purchase-1"));
+        Assert.Equal((502, BillingProblems.ProcessorUnavailable), (lost.Status, lost.Code));
+        Assert.Empty(await scene.SlotsAsync());
+        Assert.Equal(LedgerOutcome.Pending, Assert.Single(await scene.LedgerAsync()).Outcome);
+        var charge = Assert.Single(scene.Stripe.Charges);
+
+        scene.Stripe.DropAnswers = 0;
+        var retried = await scene.BuyAsync(owner, 2, "purchase-1");
+
+        // 2 × 200 × 15/29 = 206.90 cents, charged once.
+        Assert.Equal((LedgerOutcome.Charged, 207L, charge.Id, 2), (retried.Line.Outcome, retried.Line.AmountCents, retried.Line.ProcessorChargeId, retried.Slots));
+        Assert.Single(scene.Stripe.Charges);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task Buy_WithADecliningCard_LeavesNoSlot_SaysWhy_AndARetryAnswersTheSame(Database database)
     {
         await using var scene = await BillingScene.StartAsync(database);
