@@ -48,6 +48,32 @@ public class RenewalTests
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task PurchaseBelowStripesSmallestCharge_GivesTheSlotNow_AndIsChargedWithTheRenewal(Database database)
+    {
+        await using var scene = await BillingScene.StartAsync(database);
+        await scene.StartCycleAsync(BillingCycle.Monthly, "2024-03-01");
+        scene.Clock.Now = new DateTimeOffset(2024, 2, 29, 12, 0, 0, TimeSpan.Zero);
+        var owner = await scene.OwnerAsync();
+
+        var bought = await scene.BuyAsync(owner, 1, "purchase-1"); // 1 × 200 × 1/29 = 6.90 cents
+        Assert.Equal((LedgerOutcome.Deferred, 7L, 1), (bought.Line.Outcome, bought.Line.AmountCents, bought.Slots));
+        Assert.Equal("1 × $2.00 × 1/29 days = $0.07, below the smallest charge ($0.50): added to the next renewal", bought.Line.Arithmetic);
+        Assert.Empty(scene.Stripe!.Charges);
+        var sales = await scene.MailAccountAsync("sales@acme.test");
+        Assert.True(await scene.BillingAsync(b => b.LinkIntoFreeSlotAsync(sales)));
+
+        scene.Clock.Now = new DateTimeOffset(2024, 3, 1, 1, 0, 0, TimeSpan.Zero);
+        var renewal = await scene.RenewAsync();
+
+        Assert.Equal((LedgerOutcome.Charged, 207L), (renewal!.Outcome, renewal.AmountCents));
+        Assert.Equal("1 × $2.00 × 31/31 days + $0.07 carried from purchases below the smallest charge = $2.07", renewal.Arithmetic);
+        Assert.Equal(207L, Assert.Single(scene.Stripe.Charges).Amount);
+        Assert.Equal(renewal.Id, (await scene.LedgerAsync()).Single(l => l.Id == bought.Line.Id).SettledByLineId);
+        Assert.Equal(new DateOnly(2024, 4, 1), (await scene.AccountAsync()).RenewsOn);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task RenewalDeclined_KeepsTheSlotsThroughTheGracePeriod_TellsTheOwner_ThenRemovesThem(Database database)
     {
         await using var scene = await BillingScene.StartAsync(database);
