@@ -147,6 +147,9 @@ public sealed class MailroomServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits for the redirected output to be read to
+                // its end, so the log holds the reason the server stopped (e.g. a setting's name).
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The server exited with {_process.ExitCode} while starting:\n{Log}");
             }
             try
