@@ -1,6 +1,9 @@
+using Mailroom.Accounts;
 using Mailroom.Outbound;
+using Mailroom.Tests.Accounts.Watching;
 using Mailroom.Tests.Accounts;
 using Mailroom.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using static Mailroom.Tests.Outbound.OutboxClient;
 
@@ -109,7 +112,7 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
 
             // Its time comes (moved to now, as Mia might) with nobody at the keyboard: it does not leave.
             using (var moved = await scene.Mia.PutAsync($"/api/emails/{scheduled.Id}", Form(scene.Account.Id, "max@mail.test", "Monday's reminder", "<p>See you Monday.</p>",
-                sendAt: DateTimeOffset.Now.AddSeconds(2))))
+                sendAt: DateTimeOffset.Now.AddSeconds(5))))
             {
                 await Api.EnsureAsync(moved);
             }
@@ -128,6 +131,28 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
             await fixture.Mail.SetPasswordAsync("mia", OutboxMailFixture.MiaPassword);
         }
         Assert.Empty(await FindAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, scheduled.Id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Scheduled_OnAnAccountTheWatcherCouldNotReach_StillLeaves(Database database)
+    {
+        // No watcher here, so nothing sets the account back to Active before the email's time.
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database, new Dictionary<string, string> { ["Mailroom:Accounts:Watch:Enabled"] = "false" });
+        // As the watcher leaves it after a network blip: that says nothing about the credentials, nor about SMTP.
+        await using (var db = WatchRows.Open(scene.Server))
+        {
+            await db.MailAccounts.Where(a => a.Id == scene.Account.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Health, AccountHealth.CannotConnect).SetProperty(a => a.LastErrorCode, AccountProblems.Unreachable));
+        }
+        Assert.Equal("CannotConnect", Assert.Single(await scene.Mia.GetAsync<List<AccountView>>("/api/accounts")).Health);
+
+        var email = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", "Still on", "<p>See you.</p>", sendAt: DateTimeOffset.Now.AddSeconds(8)));
+        Assert.Equal("Scheduled", email.Status);
+        var sent = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, email.Id, TimeSpan.FromSeconds(30));
+        Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}");
+        Assert.NotNull(sent.SendAt);
+        Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, email.Id));
     }
 
     private async Task<bool> KickedAsync(string user)

@@ -152,7 +152,7 @@ public class OutboxScheduleTests(OutboxMailFixture fixture) : IClassFixture<Outb
         Assert.Equal(("Draft", "Scheduled"), (unchanged.Subject, unchanged.Status));
 
         // Mia, with her API token (no antiforgery token needed): new recipients, subject, body and time.
-        var at = DateTimeOffset.Now.AddSeconds(3);
+        var at = DateTimeOffset.Now.AddSeconds(5);
         using (var edit = await scene.Mia.PutAsync($"/api/emails/{email.Id}", Form(scene.Account.Id, "mia@mail.test", "Final quote", "<p>Final version.</p>", sendAt: at, cc: "max@mail.test")))
         {
             await Api.EnsureAsync(edit);
