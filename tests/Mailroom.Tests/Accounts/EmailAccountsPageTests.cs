@@ -25,16 +25,16 @@ public class EmailAccountsPageTests(MailServerFixture fixture) : IClassFixture<M
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Contains("mia@mail.test is linked: both logins passed.", answer.Html);
-        var table = answer.Html[answer.Html.IndexOf("<table aria-label=\"Email accounts\"", StringComparison.Ordinal)..];
-        Assert.Contains("<td>mia@mail.test</td>", table);
-        Assert.Contains("<td>Custom (IMAP/SMTP)</td>", table);
-        Assert.Contains("<td>Mia from Acme</td>", table);
+        var table = answer.Html[answer.Html.IndexOf("<table class=\"log-stack\" aria-label=\"Email accounts\"", StringComparison.Ordinal)..];
+        Assert.Contains("<td data-label=\"Address\">mia@mail.test</td>", table);
+        Assert.Contains("<td data-label=\"Provider\">Custom (IMAP/SMTP)</td>", table);
+        Assert.Contains("<td data-label=\"Send as\">Mia from Acme</td>", table);
         Assert.Contains(">Working</span>", table);
         Assert.Contains("Yes, remove it", table);
         Assert.DoesNotContain(MailServerFixture.MiaPassword, answer.Html);
 
         // A fresh visit lists it too: it was saved, not only shown.
-        Assert.Contains("<td>mia@mail.test</td>", await GetAsync(server, Page, cookies));
+        Assert.Contains("<td data-label=\"Address\">mia@mail.test</td>", await GetAsync(server, Page, cookies));
     }
 
     [Theory]
