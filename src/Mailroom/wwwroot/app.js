@@ -119,3 +119,8 @@ document.addEventListener("DOMContentLoaded", () => {
 if (window.Blazor) {
   Blazor.start({ ssr: { disableDomPreservation: true } });
 }
+
+/* ---- composer: the task's Email tab (issue 11) ---- */
+// Files are attached with the form's Attachments field; a file dropped or pasted into the
+// editor would only live in the browser, so the editor refuses it.
+document.addEventListener("trix-file-accept", (event) => event.preventDefault());
