@@ -98,7 +98,7 @@ public sealed class TaskEmailTests : BrowserTest
     });
 
     [Fact]
-    public Task TaskPage_ChangesStatusAndFollow_ListMenuShowsAddress_EmailTabSaysNoAccount() => Browser.RunAsync(async page =>
+    public Task TaskPage_ChangesStatusAndFollow_ListMenuShowsAddress_EmailTabOffersToLinkAnAccount() => Browser.RunAsync(async page =>
     {
         var setup = new SetupPage(page);
         await setup.GotoAsync();
@@ -123,7 +123,8 @@ public sealed class TaskEmailTests : BrowserTest
         await Expect(task.FollowButton).ToHaveTextAsync("Follow");
 
         await task.OpenTabAsync("Email");
-        await Expect(task.Composer).ToContainTextAsync("No email account is linked yet — linking accounts comes with outbound email.");
+        await Expect(task.Composer).ToContainTextAsync("No email account to send from");
+        await Expect(task.Composer.GetByRole(AriaRole.Link, new() { Name = "Link an email" })).ToHaveAttributeAsync("href", "/settings/email-accounts");
         await Browser.ScreenshotAsync("15-task-email-tab");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Offsite" }).ClickAsync();

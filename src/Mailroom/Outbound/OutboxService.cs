@@ -228,7 +228,8 @@ public sealed class OutboxService(
         email.Subject = subject;
         email.BodyHtml = html;
         email.BodyText = text;
-        email.SendAt = request.SendAt;
+        // Stored in UTC: PostgreSQL's timestamptz takes no other offset (an API caller may send +01:00).
+        email.SendAt = request.SendAt?.ToUniversalTime();
         email.ReplyToCommentId = replyTo;
         email.ThreadCommentId = thread;
         email.InReplyTo = inReplyTo;

@@ -112,14 +112,5 @@ public class EmailAccountsPageTests(MailServerFixture fixture) : IClassFixture<M
         return signIn.SetCookies.Select(c => c.Split(';')[0]).ToList();
     }
 
-    private static async Task<string> GetAsync(MailroomServer server, string path, IReadOnlyList<string> cookies)
-    {
-        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
-        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", string.Join("; ", cookies));
-        using var response = await http.SendAsync(request);
-        await Api.EnsureAsync(response);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private static Task<string> GetAsync(MailroomServer server, string path, IReadOnlyList<string> cookies) => WebForm.GetAsync(server, path, cookies);
 }

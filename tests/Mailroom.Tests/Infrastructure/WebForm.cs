@@ -45,6 +45,18 @@ public static partial class WebForm
             return form;
         });
 
+    /// <summary>A page as the signed-in browser gets it (no redirect followed; a non-success status fails).</summary>
+    public static async Task<string> GetAsync(MailroomServer server, string path, IReadOnlyList<string> cookies)
+    {
+        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
+        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Cookie", string.Join("; ", cookies));
+        using var response = await http.SendAsync(request);
+        await Api.EnsureAsync(response);
+        return await response.Content.ReadAsStringAsync();
+    }
+
     private static async Task<Answer> SendAsync(MailroomServer server, string path, IReadOnlyList<string>? cookies, Func<string, HttpContent> content)
     {
         using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };

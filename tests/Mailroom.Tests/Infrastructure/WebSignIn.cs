@@ -47,7 +47,7 @@ public static partial class WebSignIn
     }
 
     /// <summary>The session cookies (name=value) a browser keeps after signing in with the form.</summary>
-    public static async Task<List<string>> CookiesAsync(MailroomServer server, string email, string password)
+    public static async Task<List<string>> CookiesAsync(MailroomServer server, string email, string password = "member-password")
     {
         var answer = await PostAsync(server, email, password);
         Assert.True(answer.Status == HttpStatusCode.Redirect, $"Sign-in of {email}: {(int)answer.Status} {answer.Error}");

@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Mailroom.Tests.Infrastructure;
+using MimeKit;
+using static Mailroom.Tests.Outbound.OutboxClient;
+
+namespace Mailroom.Tests.Outbound;
+
+/// <summary>
+/// The task page's Email tab as a browser posts it (multipart, antiforgery, the session cookie),
+/// against a real Dovecot and Postfix: what is sent and received, what a refusal keeps, what a
+/// guest is shown, and a scheduled email changed and cancelled from the page.
+/// </summary>
+public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<OutboxMailFixture>
+{
+    public static TheoryData<Database> Databases => new(Database.Sqlite, Database.Postgres);
+
+    private static string Tab(Guid taskId) => $"/tasks/{taskId}?tab=email";
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Compose_ToTwoRecipientsWithTwoAttachments_RedirectsBack_ArrivesWithBothFiles_AndTheActivityShowsItOnce(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var cookies = await SignInAsync(scene.Server, "mia@acme.test");
+
+        var page = await GetAsync(scene.Server, Tab(scene.TaskId), cookies);
+        Assert.Contains($"<option value=\"{scene.Account.Id}\">Mia from Acme &lt;mia@mail.test&gt;</option>", page);
+        Assert.Contains("lib/trix/trix.umd.min.js", page);
+        Assert.Contains("name=\"bodyHtml\"", page);
+        Assert.Contains("In your time zone, UTC (UTC+00:00)", WebUtility.HtmlDecode(page));
+        // The editor is loaded only where an email is written.
+        Assert.DoesNotContain("trix.umd.min.js", await GetAsync(scene.Server, $"/tasks/{scene.TaskId}", cookies));
+
+        var pdf = "%PDF-1.4 quote"u8.ToArray();
+        var csv = "item,price\ndesk,120\n"u8.ToArray();
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            Fields(scene.Account.Id, to: "Max Mustermann <max@mail.test>, mia@mail.test", subject: "Your quote",
+                body: "<div>Hello Max,<br>the <strong>quote</strong> is attached.</div>"),
+            [("quote.pdf", "application/pdf", pdf), ("prices.csv", "text/csv", csv)], cookies);
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.Status);
+        Assert.Equal(Tab(scene.TaskId), new Uri(answer.Location!).PathAndQuery);
+        var queued = Assert.Single(await scene.Mia.EmailsAsync(scene.TaskId));
+        Assert.Equal(["\"Max Mustermann\" <max@mail.test>", "mia@mail.test"], queued.To);
+        var sent = await scene.Mia.WaitForOutcomeAsync(scene.TaskId, queued.Id);
+        Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}\n{scene.Server.Log}");
+
+        var received = Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, queued.Id));
+        Assert.Equal("Your quote", received.Subject);
+        Assert.Equal(["max@mail.test", "mia@mail.test"], received.To.Mailboxes.Select(m => m.Address));
+        Assert.Contains("<strong>quote</strong>", received.HtmlBody);
+        Assert.Contains("the quote is attached", received.TextBody);
+        var files = received.Attachments.OfType<MimePart>().ToDictionary(p => p.FileName ?? "", Read);
+        Assert.Equal(pdf, files["quote.pdf"]);
+        Assert.Equal(csv, files["prices.csv"]);
+
+        // The tab lists it as sent; the activity shows the email once (as its comment) and the "sent" line pointing at it.
+        var after = await GetAsync(scene.Server, Tab(scene.TaskId), cookies);
+        var outbox = after[after.IndexOf("Emails from this task", StringComparison.Ordinal)..];
+        Assert.Contains(">Sent</span>", outbox);
+        Assert.Contains("Your quote", outbox);
+        Assert.Contains("To Max Mustermann &lt;max@mail.test&gt;, mia@mail.test", outbox);
+        Assert.Contains("Attached: quote.pdf, prices.csv", outbox);
+        var comment = (await scene.Mia.CommentsAsync(scene.TaskId)).Single(c => c.FromEmail);
+        Assert.Equal(1, Count(after, $"id=\"comment-{comment.Id}\""));
+        Assert.Contains("sent the email &quot;Your quote&quot; to Max Mustermann &lt;max@mail.test&gt;, mia@mail.test", after);
+        Assert.Contains($"href=\"#comment-{comment.Id}\"", after);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Compose_WithABadCcAddress_ShowsTheErrorUnderCc_KeepsWhatWasTyped_AndQueuesNothing(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var cookies = await SignInAsync(scene.Server, "mia@acme.test");
+
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            Fields(scene.Account.Id, to: "max@mail.test", cc: "bea@example.org, not-an-address", subject: "Kept subject", body: "<div>Kept <em>body</em></div>"),
+            [("quote.pdf", "application/pdf", "%PDF-1.4"u8.ToArray())], cookies);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("<span id=\"compose-cc-error\" class=\"validation-message\">&quot;not-an-address&quot; is not an email address.</span>", answer.Html);
+        Assert.Matches("id=\"compose-cc\"[^>]*aria-describedby=\"compose-cc-error\"[^>]*aria-invalid=\"true\"", answer.Html);
+        Assert.Contains("value=\"bea@example.org, not-an-address\"", answer.Html);
+        Assert.Contains("value=\"max@mail.test\"", answer.Html);
+        Assert.Contains("value=\"Kept subject\"", answer.Html);
+        Assert.Contains("value=\"&lt;div&gt;Kept &lt;em&gt;body&lt;/em&gt;&lt;/div&gt;\"", answer.Html);
+        Assert.DoesNotContain("compose-to-error", answer.Html);
+        Assert.Empty(await scene.Mia.EmailsAsync(scene.TaskId));
+
+        // No recipient at all: under To. A time in the past for "later": under Send at, with the zone named.
+        var none = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose", Fields(scene.Account.Id, to: " ", subject: "Hi", body: "<div>Hi</div>"), [], cookies);
+        Assert.Contains("<span id=\"compose-to-error\" class=\"validation-message\">Add at least one recipient in To, Cc or Bcc.</span>", none.Html);
+        var past = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            Fields(scene.Account.Id, to: "max@mail.test", subject: "Hi", body: "<div>Hi</div>", sendAt: "2020-01-01T09:00", action: "later"), [], cookies);
+        Assert.Contains("<span id=\"compose-sendAt-error\" class=\"validation-message\">That time has passed (UTC)", past.Html);
+        Assert.Contains("value=\"2020-01-01T09:00\"", past.Html);
+        Assert.Empty(await scene.Mia.EmailsAsync(scene.TaskId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Guest_SeesNoEmailTab_NorAComposer_AndAPostedComposeFormSendsNothing(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var task = await scene.Server.Http.GetAsync<TasksApi.TaskItem>($"/api/tasks/{scene.TaskId}");
+        var (guest, guestClient) = await scene.Server.Http.AddMemberAsync("Gus Guest", "gus@client.example", "Guest");
+        guestClient.Dispose();
+        using (var letIn = await scene.Server.Http.PostAsJsonAsync($"/api/spaces/{task.SpaceId}/guests", new { userId = guest.Id }))
+        {
+            await Api.EnsureAsync(letIn);
+        }
+        var cookies = await SignInAsync(scene.Server, "gus@client.example");
+
+        var page = await GetAsync(scene.Server, Tab(scene.TaskId), cookies);
+        Assert.Contains("Quote for the Berlin office", page);
+        Assert.DoesNotContain(">Email</a>", page);
+        Assert.DoesNotContain("name=\"bodyHtml\"", page);
+        Assert.DoesNotContain("trix", page);
+        Assert.Contains("Guests can read this task but not comment on it.", page);
+
+        // Posting the form anyway (it is not on a guest's page) queues nothing.
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            Fields(scene.Account.Id, to: "max@mail.test", subject: "From a guest", body: "<div>Hi</div>"), [], cookies);
+        Assert.NotEqual(HttpStatusCode.Redirect, answer.Status);
+        Assert.Empty(await scene.Mia.EmailsAsync(scene.TaskId));
+        Assert.Empty(await scene.Server.Http.EmailsAsync(scene.TaskId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Schedule_FromThePage_IsReadInTheMembersZone_HiddenFromOthers_EditedThenCancelled_AndNeverSent(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        using (var zone = await scene.Mia.PatchAsJsonAsync("/api/me/profile", new { timeZone = "Asia/Tokyo" }))
+        {
+            await Api.EnsureAsync(zone);
+        }
+        var (_, maxClient) = await scene.Server.Http.AddMemberAsync("Max Member", "max@acme.test", "Member");
+        maxClient.Dispose();
+        var mia = await SignInAsync(scene.Server, "mia@acme.test");
+        var max = await SignInAsync(scene.Server, "max@acme.test");
+
+        // Tomorrow 09:00 in Tokyo (UTC+9, no daylight saving): 00:00 UTC.
+        var tokyo = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
+        var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, tokyo).Date.AddDays(1);
+        var local = day.AddHours(9).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            Fields(scene.Account.Id, to: "max@mail.test", subject: "Reminder", body: "<div>See you tomorrow.</div>", sendAt: local, action: "later"), [], mia);
+        Assert.Equal(HttpStatusCode.Redirect, answer.Status);
+
+        var email = Assert.Single(await scene.Mia.EmailsAsync(scene.TaskId));
+        Assert.Equal("Scheduled", email.Status);
+        Assert.Equal(new DateTimeOffset(day.AddHours(9), TimeSpan.FromHours(9)), email.SendAt);
+        var page = await GetAsync(scene.Server, Tab(scene.TaskId), mia);
+        Assert.Contains("In your time zone, Asia/Tokyo (UTC+09:00)", WebUtility.HtmlDecode(page));
+        Assert.Contains($"Scheduled for <time datetime=\"{day.AddHours(0):yyyy-MM-dd}T00:00:00Z\"", page);
+        Assert.Contains($"{day.AddHours(9).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}, 09:00 (Asia/Tokyo)</time>", page);
+        Assert.Contains("Yes, cancel it", page);
+
+        // Max, on the same task, sees neither the email nor its buttons.
+        var maxPage = await GetAsync(scene.Server, Tab(scene.TaskId), max);
+        Assert.DoesNotContain("Reminder", maxPage);
+        Assert.DoesNotContain("Emails from this task", maxPage);
+
+        // Mia changes its subject and time from the page: the same email, rescheduled.
+        var later = day.AddHours(10).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
+        var edited = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), $"edit-{email.Id}",
+            Fields(scene.Account.Id, to: "max@mail.test", subject: "Reminder (moved)", body: "<div>See you tomorrow at ten.</div>", sendAt: later, action: "later"), [], mia);
+        Assert.Equal(HttpStatusCode.Redirect, edited.Status);
+        var changed = Assert.Single(await scene.Mia.EmailsAsync(scene.TaskId));
+        Assert.Equal((email.Id, "Scheduled", "Reminder (moved)"), (changed.Id, changed.Status, changed.Subject));
+        Assert.Equal(new DateTimeOffset(day.AddHours(10), TimeSpan.FromHours(9)), changed.SendAt);
+
+        // A bad address in the edit form stays in that form, under its field.
+        var refused = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), $"edit-{email.Id}",
+            Fields(scene.Account.Id, to: "max@", subject: "Reminder (moved)", body: "<div>x</div>", sendAt: later, action: "later"), [], mia);
+        Assert.Contains($"<span id=\"edit-{email.Id:N}-to-error\" class=\"validation-message\">&quot;max@&quot; is not an email address.</span>", refused.Html);
+        Assert.Matches("<details class=\"outbox-edit\" open", refused.Html);
+
+        var cancelled = await WebForm.PostAsync(scene.Server, Tab(scene.TaskId), $"cancel-{email.Id}", new Dictionary<string, string>(), mia);
+        Assert.Equal(HttpStatusCode.Redirect, cancelled.Status);
+        Assert.Equal("Cancelled", Assert.Single(await scene.Mia.EmailsAsync(scene.TaskId)).Status);
+        var final = await GetAsync(scene.Server, Tab(scene.TaskId), mia);
+        Assert.Contains(">Cancelled</span>", final);
+        Assert.DoesNotContain("Yes, cancel it", final);
+        Assert.Empty(await FindAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, email.Id));
+    }
+
+    private static List<(string, string)> Fields(Guid accountId, string to, string subject, string body, string cc = "", string bcc = "", string sendAt = "", string action = "now") =>
+        [("accountId", accountId.ToString()), ("to", to), ("cc", cc), ("bcc", bcc), ("subject", subject), ("bodyHtml", body), ("sendAt", sendAt), ("action", action)];
+
+    private static int Count(string html, string text)
+    {
+        var count = 0;
+        for (var at = html.IndexOf(text, StringComparison.Ordinal); at >= 0; at = html.IndexOf(text, at + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private static byte[] Read(MimePart part)
+    {
+        using var stream = new MemoryStream();
+        part.Content!.DecodeTo(stream);
+        return stream.ToArray();
+    }
+
+    private static Task<List<string>> SignInAsync(MailroomServer server, string email) => WebSignIn.CookiesAsync(server, email);
+
+    private static Task<string> GetAsync(MailroomServer server, string path, IReadOnlyList<string> cookies) => WebForm.GetAsync(server, path, cookies);
+}
