@@ -12,9 +12,12 @@ public abstract class BrowserTest : IAsyncLifetime
     /// <summary>Work to do against the running server before the browser opens (e.g. set up through the API).</summary>
     protected virtual Task BeforeBrowserAsync() => Task.CompletedTask;
 
+    /// <summary>Configuration the test's server starts with, on top of the usual.</summary>
+    protected virtual IEnumerable<string> ServerArguments => [];
+
     public async Task InitializeAsync()
     {
-        Server = await MailroomServer.StartAsync();
+        Server = await MailroomServer.StartAsync(ServerArguments);
         await BeforeBrowserAsync();
         Browser = await BrowserSession.StartAsync(Server.BaseAddress, GetType().Name);
     }

@@ -38,7 +38,8 @@ public sealed class MailroomServer : IAsyncDisposable
         }
     }
 
-    public static async Task<MailroomServer> StartAsync()
+    /// <param name="arguments">More configuration, e.g. <c>--Mailroom:Accounts:AllowPrivateHosts=true</c> for a mailbox on loopback.</param>
+    public static async Task<MailroomServer> StartAsync(IEnumerable<string>? arguments = null)
     {
         var baseDirectory = AppContext.BaseDirectory;
         var dataDirectory = Path.Combine(Path.GetTempPath(), "mailroom-browser-" + Guid.NewGuid().ToString("N"));
@@ -65,7 +66,7 @@ public sealed class MailroomServer : IAsyncDisposable
             // The tests' mail comes from 127.0.0.1 as an internal app's would: its From is believed,
             // and no DNS is asked (sender verification is tested in Mailroom.Tests).
             "--Mailroom:Verification:InternalNetworks:0=127.0.0.1/32",
-        })
+        }.Concat(arguments ?? []))
         {
             start.ArgumentList.Add(arg);
         }
