@@ -55,16 +55,8 @@ public static partial class WebSignIn
     }
 
     /// <summary>A page as the signed-in browser gets it, its HTML decoded (so the text reads as shown).</summary>
-    public static async Task<string> PageAsync(MailroomServer server, string path, IReadOnlyList<string> cookies)
-    {
-        using var handler = new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false };
-        using var http = new HttpClient(handler) { BaseAddress = server.Http.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("Cookie", string.Join("; ", cookies));
-        using var response = await http.SendAsync(request);
-        await Api.EnsureAsync(response);
-        return WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-    }
+    public static async Task<string> PageAsync(MailroomServer server, string path, IReadOnlyList<string> cookies) =>
+        WebUtility.HtmlDecode(await WebForm.GetAsync(server, path, cookies));
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
