@@ -16,16 +16,19 @@ namespace Mailroom.Outbound;
 /// </summary>
 public static class OutboundApi
 {
+    /// <summary>The largest compose request taken (files included): past it the outbox's own limits, which name the provider's, decide.</summary>
+    public const long MaxRequestBytes = 200L * 1024 * 1024;
+
     /// <summary>The services every handler takes.</summary>
     public sealed record Handler(OutboxService Outbox, MailroomDb Db, HttpContext Http, IAntiforgery Antiforgery);
 
     public static RouteGroupBuilder MapOutboundApi(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks/{taskId:guid}/emails").RequireAuthorization().WithTags("Emails");
-        tasks.MapPost("/", QueueAsync).WithMetadata(new RequestSizeLimitAttribute(200L * 1024 * 1024));
+        tasks.MapPost("/", QueueAsync).WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes));
         tasks.MapGet("/", ListAsync);
         var emails = app.MapGroup("/api/emails/{id:guid}").RequireAuthorization().WithTags("Emails");
-        emails.MapPut("/", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(200L * 1024 * 1024));
+        emails.MapPut("/", UpdateAsync).WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes));
         emails.MapDelete("/", CancelAsync);
         return emails;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Mailroom.Hosting;
 using Mailroom.Inbound;
 using Mailroom.Storage;
@@ -103,12 +104,58 @@ public sealed class OutboxWorker(
                     }
                 }
             }
-            await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = cancellationToken }, async (c, ct) =>
+            // A send may outlast its lease (a large file over a slow link, a slow server): while
+            // it runs, its lease is renewed, so no other instance takes it for a dead one's.
+            var inFlight = new ConcurrentDictionary<Guid, string>(claims.Select(c => KeyValuePair.Create(c.Id, c.Claim)));
+            using var renewing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var renewal = RenewLeasesAsync(inFlight, renewing.Token);
+            try
             {
-                await using var deliveryScope = scopes.CreateAsyncScope();
-                await deliveryScope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverAsync(c.Id, c.Claim, ct);
-            });
+                await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = cancellationToken }, async (c, ct) =>
+                {
+                    await using var deliveryScope = scopes.CreateAsyncScope();
+                    await deliveryScope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverAsync(c.Id, c.Claim, ct);
+                    inFlight.TryRemove(c.Id, out _);
+                });
+            }
+            finally
+            {
+                await renewing.CancelAsync();
+                await renewal;
+            }
             return claims.Count;
+        }
+    }
+
+    /// <summary>Every third of a lease, pushes the lease of each email still being sent by this round one lease further.</summary>
+    private async Task RenewLeasesAsync(ConcurrentDictionary<Guid, string> inFlight, CancellationToken cancellationToken)
+    {
+        var lease = options.Value.LeaseDuration;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 3, clock, cancellationToken);
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+                foreach (var (id, claim) in inFlight)
+                {
+                    var until = clock.GetUtcNow() + lease;
+                    using (await gate.EnterAsync(cancellationToken))
+                    {
+                        await db.OutboundEmails.Where(e => e.Id == id && e.LeaseOwner == claim && e.Status == OutboundStatus.Sending)
+                            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, until), cancellationToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // A renewal that fails leaves the lease to run out as before; the round goes on.
+            OutboundLog.RoundFailed(logger, e);
         }
     }
 

@@ -175,6 +175,52 @@ public class TwoInstanceTests(ITestOutputHelper output)
     }
 
     /// <summary>Short watch leases (a dead server's accounts are taken over within seconds), a quick outbox poll, one log line per entry.</summary>
+    /// <summary>
+    /// A send that takes longer than its lease (a slow submission server, a large file) is still
+    /// its sender's: the lease is renewed while it runs, so the other server, polling all the
+    /// while, never takes it for a dead one's and sends it a second time.
+    /// </summary>
+    [Fact]
+    public async Task ASendLongerThanItsLease_IsNotTakenByTheOtherServer_AndLeavesOnce()
+    {
+        await using var mail = await MailServer.StartAsync([("desk1", Password)]);
+        await using var slow = ScriptedSmtp.Start();
+        slow.DataReply = _ =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(12));
+            return "250 2.0.0 Ok: queued as 5SlowQ";
+        };
+        var shared = Directory.CreateTempSubdirectory("mailroom-shared-").FullName;
+        try
+        {
+            var settings = Settings(shared);
+            settings["Mailroom:Outbox:LeaseDuration"] = "00:00:05";
+            settings["Mailroom:Accounts:ConnectionTimeout"] = "00:01:00";
+            await using var first = await StartAsync(settings);
+            settings["ConnectionStrings:Mailroom"] = first.Settings["ConnectionStrings:Mailroom"];
+            await using var second = await StartAsync(settings);
+            var token = await first.SetupAsync();
+            second.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            var (_, list) = await first.Http.SpaceWithListAsync();
+            var task = await first.Http.CreateTaskAsync(list.Id, "Slow server");
+            var account = await first.Http.LinkAsync(mail.CustomAccount("desk1", Password, smtpPort: slow.Port));
+
+            var queued = await first.Http.QueueAsync(task.Id, OutboxClient.Form(account.Id, "client@example.test", "Slowly", "<p>Takes a while.</p>"));
+            var sent = await first.Http.WaitForOutcomeAsync(task.Id, queued.Id, TimeSpan.FromSeconds(60));
+
+            Assert.Equal("Sent", sent.Status);
+            Assert.Single(slow.Messages);
+            await using var db = WatchRows.Open(first);
+            var row = await db.OutboundEmails.AsNoTracking().SingleAsync(e => e.Id == queued.Id);
+            Assert.Equal((OutboundStatus.Sent, 1), (row.Status, row.Attempts));
+            Assert.Equal(1, first.Collected(SentLine).Count + second.Collected(SentLine).Count);
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+    }
+
     private static Dictionary<string, string> Settings(string shared)
     {
         var settings = WatchScenario.Settings(OutboxClient.Settings);
