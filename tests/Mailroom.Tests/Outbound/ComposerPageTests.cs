@@ -28,6 +28,9 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         var page = await GetAsync(scene.Server, Tab(scene.TaskId), cookies);
         Assert.Contains($"<option value=\"{scene.Account.Id}\">Mia from Acme &lt;mia@mail.test&gt;</option>", page);
         Assert.Contains("lib/trix/trix.umd.min.js", page);
+        // From → Manage accounts, where a linked mailbox is removed (B6); and another one linked.
+        Assert.Contains("<a href=\"/settings/email-accounts#accounts-heading\">Manage accounts</a>", page);
+        Assert.Contains("<a href=\"/settings/email-accounts#link-heading\">Link an email</a>", page);
         Assert.Contains("name=\"bodyHtml\"", page);
         Assert.Contains("In your time zone, UTC (UTC+00:00)", WebUtility.HtmlDecode(page));
         // The editor is loaded only where an email is written.
