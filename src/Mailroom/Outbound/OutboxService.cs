@@ -36,6 +36,36 @@ public sealed class OutboxService(
         return await ViewAsync(actor, email, ct);
     }
 
+    /// <summary>
+    /// Where a reply by email to a comment of the task starts: to whoever wrote that email (or, for
+    /// one sent from the task, to its recipients), "Re:" the thread's subject, from the account the
+    /// thread left through. The threading headers are the outbox's to add when it is queued.
+    /// </summary>
+    public async Task<ReplyDraft> ReplyDraftAsync(User actor, Guid taskId, Guid commentId, CancellationToken ct)
+    {
+        await tasks.FindAsync(actor, taskId, write: true, ct);
+        var comment = await db.Comments.AsNoTracking().FirstOrDefaultAsync(c => c.Id == commentId && c.TaskId == taskId, ct)
+            ?? throw AppProblem.NotFound("The comment replied to");
+        if (ThreadResolver.Normalize(comment.EmailMessageId) is null)
+        {
+            throw AppProblem.Invalid(OutboxProblems.ReplyNotEmail, "That comment was not an email, so there is no email to reply to. Send a new email instead.");
+        }
+        var thread = comment.ParentCommentId ?? comment.Id;
+        var sent = await db.OutboundEmails.AsNoTracking()
+            .Where(e => e.TaskId == taskId && e.Status == OutboundStatus.Sent && (e.CommentId == comment.Id || e.CommentId == thread || e.ThreadCommentId == thread))
+            .OrderByDescending(e => e.CreatedAt).ToListAsync(ct);
+        var own = sent.FirstOrDefault(e => e.CommentId == comment.Id);
+        var to = own is not null
+            ? string.Join(", ", own.To)
+            : comment.AuthorEmail is { Length: > 0 } address ? new MailboxAddress(comment.AuthorName ?? "", address).ToString() : "";
+        var subject = (own ?? sent.FirstOrDefault())?.Subject ?? "";
+        if (subject.Length > 0 && !subject.StartsWith("Re:", StringComparison.OrdinalIgnoreCase))
+        {
+            subject = "Re: " + subject;
+        }
+        return new ReplyDraft(comment.Id, (own ?? sent.FirstOrDefault())?.AccountId, to, subject);
+    }
+
     /// <summary>The task's emails, oldest first. A scheduled or held one (or one cancelled) only to its author.</summary>
     public async Task<IReadOnlyList<OutboundEmailView>> ListAsync(User actor, Guid taskId, CancellationToken ct)
     {

@@ -116,6 +116,10 @@ public sealed class MailServer : IAsyncDisposable
         var prefix = Address(user) + ":";
         var lines = (await File.ReadAllLinesAsync(passwd)).Select(l => l.StartsWith(prefix, StringComparison.Ordinal) ? $"{prefix}{{PLAIN}}{password}::::::" : l);
         await File.WriteAllLinesAsync(passwd, lines);
+        // Dovecot's passwd-file looks at the file at most once a second: a login in the second of
+        // the write could still pass with the old password (and a kicked session come straight
+        // back). A second later, every login sees the new one.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
     }
 
     /// <summary>

@@ -103,6 +103,46 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         Assert.Empty(await scene.Mia.EmailsAsync(scene.TaskId));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task ReplyByEmail_FromTheActivity_StartsFromTheEmail_AndLeavesInItsThread(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var cookies = await SignInAsync(scene.Server, "mia@acme.test");
+        var first = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "Max Mustermann <max@mail.test>", "Your quote", "<p>Attached.</p>"));
+        Assert.Equal("Sent", (await scene.Mia.WaitForOutcomeAsync(scene.TaskId, first.Id)).Status);
+        var original = Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, first.Id));
+        var email = (await scene.Mia.CommentsAsync(scene.TaskId)).Single(c => c.FromEmail);
+        var note = await scene.Mia.PostAsync<TasksApi.Comment>($"/api/tasks/{scene.TaskId}/comments", new { body = "Called Max, he wants it in writing." });
+
+        // The activity offers a reply by email under the email, not under a plain comment.
+        var page = WebUtility.HtmlDecode(await GetAsync(scene.Server, $"/tasks/{scene.TaskId}", cookies));
+        Assert.Contains($"href=\"/tasks/{scene.TaskId}?tab=email&reply={email.Id}#composer\"", page);
+        Assert.DoesNotContain($"reply={note.Id}", page);
+
+        // The composer starts from it: to Max, "Re:" its subject, from the account it left through.
+        var tab = WebUtility.HtmlDecode(await GetAsync(scene.Server, $"{Tab(scene.TaskId)}&reply={email.Id}", cookies));
+        Assert.Contains($"name=\"replyToCommentId\" value=\"{email.Id}\"", tab);
+        Assert.Contains("value=\"\"Max Mustermann\" <max@mail.test>\"", tab);
+        Assert.Contains("value=\"Re: Your quote\"", tab);
+        Assert.Contains($"<option value=\"{scene.Account.Id}\" selected", tab);
+
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose",
+            [.. Fields(scene.Account.Id, to: "Max Mustermann <max@mail.test>", subject: "Re: Your quote", body: "<div>In writing, as promised.</div>"),
+                ("replyToCommentId", email.Id.ToString())], [], cookies);
+        Assert.Equal(HttpStatusCode.Redirect, answer.Status);
+        var second = (await scene.Mia.EmailsAsync(scene.TaskId)).Single(e => e.Id != first.Id);
+        Assert.Equal("Sent", (await scene.Mia.WaitForOutcomeAsync(scene.TaskId, second.Id)).Status);
+        var reply = Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, second.Id));
+        Assert.Equal(original.MessageId, reply.InReplyTo);
+        Assert.Contains(original.MessageId, reply.References);
+        Assert.Equal("Re: Your quote", reply.Subject);
+
+        // A plain comment is no email to answer: said at the top of the composer.
+        var refused = WebUtility.HtmlDecode(await GetAsync(scene.Server, $"{Tab(scene.TaskId)}&reply={note.Id}", cookies));
+        Assert.Contains("That comment was not an email", refused);
+    }
+
     [Fact]
     public async Task Compose_WithAFileOverTheServersDefaultBodyLimit_SaysUnderAttachmentsWhichLimitItIsOver_AndQueuesNothing()
     {

@@ -89,6 +89,9 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         {
             ["Mailroom:Accounts:Watch:RetryMin"] = "00:00:00.200",
             ["Mailroom:Accounts:Watch:RetryMax"] = "00:00:00.500",
+            // The new account is claimed for watching at the next lease round: soon, not in 15 s.
+            ["Mailroom:Accounts:Watch:RenewInterval"] = "00:00:00.500",
+            ["Mailroom:Accounts:Watch:LeaseDuration"] = "00:00:03",
         });
         var scheduled = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", "Monday's reminder", "<p>See you Monday.</p>",
             sendAt: DateTimeOffset.Now.AddDays(1)));
@@ -97,7 +100,8 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         await fixture.Mail.SetPasswordAsync("mia", "a-new-password-mailroom-does-not-know");
         try
         {
-            var deadline = DateTime.UtcNow.AddSeconds(30);
+            // A wait, not a stopwatch: a loaded machine may take a while for the watcher's rounds.
+            var deadline = DateTime.UtcNow.AddSeconds(90);
             // Its IDLE session is ended (once the watcher has one), as the provider ends sessions after a password change.
             while (!await KickedAsync("mia") && DateTime.UtcNow < deadline)
             {
@@ -108,7 +112,7 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
             {
                 await Task.Delay(100);
             }
-            Assert.Equal("NeedsReauthentication", account.Health);
+            Assert.True(account.Health == "NeedsReauthentication", $"{account.Health} {account.LastErrorCode}\n{scene.Server.Log}");
 
             // Its time comes (moved to now, as Mia might) with nobody at the keyboard: it does not leave.
             using (var moved = await scene.Mia.PutAsync($"/api/emails/{scheduled.Id}", Form(scene.Account.Id, "max@mail.test", "Monday's reminder", "<p>See you Monday.</p>",

@@ -22,6 +22,7 @@ namespace Mailroom.Tests.Outbound;
 /// email is queued through the API, half through each server, and both servers' outbox workers
 /// send; replies land in the accounts' INBOXes, which the two servers' watchers share out by lease.
 /// </summary>
+[Collection(Alone.Name)]
 public class TwoInstanceTests(ITestOutputHelper output)
 {
     private const int Accounts = 4;
@@ -116,7 +117,7 @@ public class TwoInstanceTests(ITestOutputHelper output)
             await mail.DeliverAsync(replies.Select(r => (r.Message, User(r.Email))));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {Replies} replies delivered");
             await Until.TrueAsync(async () => await CountAsync(first, db => db.Comments.CountAsync(c => c.InboundMessageId != null)) >= Replies,
-                $"all {Replies} replies to be in their tasks", TimeSpan.FromMinutes(3), () => Tail(first.Log) + Tail(second.Log));
+                $"all {Replies} replies to be in their tasks", TimeSpan.FromMinutes(5), () => ImportReport(first) + Tail(first.Log) + Tail(second.Log));
             await first.Http.WaitUntilProcessedAsync();
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: all replies imported");
 
@@ -255,6 +256,15 @@ public class TwoInstanceTests(ITestOutputHelper output)
     {
         await using var db = WatchRows.Open(server);
         return await query(db);
+    }
+
+    private static string ImportReport(MailroomServer server)
+    {
+        using var db = WatchRows.Open(server);
+        var statuses = db.InboundMessages.AsNoTracking().Where(m => m.AccountId != null).GroupBy(m => m.Status).Select(g => new { g.Key, Count = g.Count() }).ToList();
+        var comments = db.Comments.Count(c => c.InboundMessageId != null);
+        var errors = db.InboundMessages.AsNoTracking().Where(m => m.AccountId != null && m.Status != InboundStatus.Posted).Select(m => m.Outcome).Take(3).ToList();
+        return $"imported by status: {string.Join(", ", statuses.Select(x => $"{x.Key} {x.Count}"))}; comments {comments}; errors: {string.Join(" | ", errors)}\n";
     }
 
     private static string StatusReport(MailroomServer server)

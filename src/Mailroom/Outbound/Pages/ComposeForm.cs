@@ -17,7 +17,8 @@ public static class ComposeForm
 
     public static ComposeValues Values(IFormCollection form) => new(
         Guid.TryParse(form["accountId"].ToString(), out var id) ? id : null,
-        form["to"].ToString(), form["cc"].ToString(), form["bcc"].ToString(), form["subject"].ToString(), form["bodyHtml"].ToString(), form["sendAt"].ToString());
+        form["to"].ToString(), form["cc"].ToString(), form["bcc"].ToString(), form["subject"].ToString(), form["bodyHtml"].ToString(), form["sendAt"].ToString(),
+        Guid.TryParse(form["replyToCommentId"].ToString(), out var reply) ? reply : null);
 
     /// <summary>
     /// The request the outbox checks. <paramref name="later"/>: at the typed time, which must be in
@@ -42,7 +43,7 @@ public static class ComposeForm
         var files = form.Files.GetFiles("attachments").Where(f => f.Length > 0 || f.FileName.Length > 0)
             .Select(f => new ComposeAttachment(f.FileName, f.ContentType, f.Length, f.OpenReadStream))
             .ToList();
-        return new ComposeRequest(accountId, [values.To], [values.Cc], [values.Bcc], values.Subject, values.BodyHtml, files, sendAt);
+        return new ComposeRequest(accountId, [values.To], [values.Cc], [values.Bcc], values.Subject, values.BodyHtml, files, sendAt, values.ReplyTo);
     }
 
     /// <summary>A datetime-local value as the instant it names in <paramref name="zone"/>.</summary>
