@@ -114,11 +114,19 @@ public sealed class MailboxWatcher(
         await inbox.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         var watch = await leases.LoadAsync(account.Id, cancellationToken) ?? throw new LeaseLostException();
         long validity = inbox.UidValidity;
+        // The count before each catch-up looks: mail whose EXISTS came in during the catch-up's own
+        // commands raised no event (none is listened to then), and IDLE will not say it again; a
+        // count that moved since means look again before idling, or it waits for the next mail.
+        var counted = inbox.Count;
         var last = watch.UidValidity == validity ? watch.LastUid : await ReseedAsync(account, inbox, watch.UidValidity, cancellationToken);
         last = await CatchUpAsync(account, inbox, validity, last, cancellationToken);
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
+            if (inbox.Count != counted)
+            {
+                // Arrived while catching up: look again at once.
+            }
+            else if (client.Capabilities.HasFlag(ImapCapabilities.Idle))
             {
                 // IDLE ends when mail arrives, when it is due to be re-issued, or when we stop.
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -151,6 +159,7 @@ public sealed class MailboxWatcher(
                 validity = inbox.UidValidity;
                 last = await ReseedAsync(account, inbox, before, cancellationToken);
             }
+            counted = inbox.Count;
             last = await CatchUpAsync(account, inbox, validity, last, cancellationToken);
         }
     }
