@@ -30,7 +30,7 @@ public class BillingApiTests
         // On the free plan the refusal names the plan that unlocks slots.
         var locked = await ProblemAsync(await BuyAsync(server.Http, 1, "k-0"), HttpStatusCode.Forbidden);
         Assert.Equal(("plan_extra_slots_locked", "unlimited"), (locked.Code, locked.UnlockedBy));
-        await Api.EnsureAsync(await server.Http.PutAsJsonAsync("/api/workspace/plan", new { planId = "unlimited" }));
+        await server.UsePlanAsync("unlimited");
 
         var first = await ReadAsync<Purchase>(await BuyAsync(server.Http, 2, "k-1"));
         var retried = await ReadAsync<Purchase>(await BuyAsync(server.Http, 2, "k-1"));

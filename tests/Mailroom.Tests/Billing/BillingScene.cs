@@ -40,10 +40,7 @@ internal sealed class BillingScene : IAsyncDisposable
     {
         var server = await MailroomServer.StartAsync(database);
         await server.SetupAsync();
-        using (var response = await server.Http.PutAsJsonAsync("/api/workspace/plan", new { planId = plan }))
-        {
-            await Api.EnsureAsync(response);
-        }
+        await server.UsePlanAsync(plan);
         var standIn = stripe ? await StripeStandIn.StartAsync() : null;
         var settings = server.Settings.ToDictionary(k => k.Key, k => (string?)k.Value);
         foreach (var (key, value) in standIn?.Settings() ?? [])

@@ -110,10 +110,7 @@ public class SlotPurchaseTests
         Assert.Equal((403, PlanProblems.ExtraSlotsLocked), (locked.Status, locked.Code));
         Assert.Contains("it comes with Unlimited and above", locked.Message);
 
-        using (var response = await scene.Server.Http.PutAsJsonAsync("/api/workspace/plan", new { planId = "unlimited" }))
-        {
-            await Api.EnsureAsync(response);
-        }
+        await scene.Server.UsePlanAsync("unlimited");
         var noCard = await Assert.ThrowsAsync<AppProblem>(() => scene.BuyAsync(owner, 1, "k-2"));
         Assert.Equal(BillingProblems.NoCardOnFile, noCard.Code);
 

@@ -95,10 +95,7 @@ public class GroupIntegrationTests
         var list = await server.Http.GetAsync<Api.IntegrationList>("/api/integrations/email");
         Assert.Equal((3, 3), (list.Active, list.Limit!.Value));
 
-        using (var switched = await server.Http.PutAsJsonAsync("/api/workspace/plan", new { planId = "unlimited" }))
-        {
-            await Api.EnsureAsync(switched);
-        }
+        await server.UsePlanAsync("unlimited");
         for (var i = 3; i < 10; i++)
         {
             await server.Http.AddIntegrationAsync($"Feed {i}");
@@ -108,10 +105,7 @@ public class GroupIntegrationTests
             Assert.Equal(HttpStatusCode.Conflict, eleventh.StatusCode);
         }
 
-        using (var business = await server.Http.PutAsJsonAsync("/api/workspace/plan", new { planId = "business" }))
-        {
-            await Api.EnsureAsync(business);
-        }
+        await server.UsePlanAsync("business");
         await server.Http.AddIntegrationAsync("Feed 10");
         list = await server.Http.GetAsync<Api.IntegrationList>("/api/integrations/email");
         Assert.Equal(11, list.Active);

@@ -188,6 +188,16 @@ public sealed class MailroomServer : IAsyncDisposable
         return body.Token;
     }
 
+    /// <summary>
+    /// Puts the workspace on <paramref name="planId"/> for a test's arrangement (the way a plan is
+    /// chosen is billing's: tests that are about that way use it directly; every other test asks here).
+    /// </summary>
+    public async Task UsePlanAsync(string planId)
+    {
+        using var response = await Http.PutAsJsonAsync("/api/workspace/plan", new { planId });
+        await Api.EnsureAsync(response);
+    }
+
     private void Append(string? line)
     {
         if (line is null)
