@@ -72,6 +72,26 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         Assert.Contains($"href=\"#comment-{comment.Id}\"", after);
     }
 
+    [Fact]
+    public async Task Compose_FromABrowserWithoutJavaScript_SendsThePlainBoxsText_AsParagraphs()
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, Database.Sqlite);
+        var cookies = await SignInAsync(scene.Server, "mia@acme.test");
+        // The page offers the plain box for such a browser (inside <noscript>, so Trix's input wins when it runs).
+        Assert.Matches("<noscript><textarea name=\"bodyText\"[^>]*aria-labelledby=\"compose-body-label\"", await GetAsync(scene.Server, Tab(scene.TaskId), cookies));
+
+        List<(string, string)> fields = [.. Fields(scene.Account.Id, to: "max@mail.test", subject: "No script", body: "")
+            .Where(f => f.Item1 != "bodyHtml"), ("bodyText", "Hello Max,\r\nthe <quote> is ready.\r\n\r\nBest, Mia")];
+        var answer = await WebForm.PostMultipartAsync(scene.Server, Tab(scene.TaskId), "compose", fields, [], cookies);
+
+        Assert.Equal(HttpStatusCode.Redirect, answer.Status);
+        var queued = Assert.Single(await scene.Mia.EmailsAsync(scene.TaskId));
+        Assert.Equal("Sent", (await scene.Mia.WaitForOutcomeAsync(scene.TaskId, queued.Id)).Status);
+        var received = Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, queued.Id));
+        Assert.Contains("<p>Hello Max,<br>the &lt;quote&gt; is ready.</p><p>Best, Mia</p>", received.HtmlBody);
+        Assert.Contains("the <quote> is ready.", received.TextBody);
+    }
+
     [Theory]
     [MemberData(nameof(Databases))]
     public async Task Compose_WithABadCcAddress_ShowsTheErrorUnderCc_KeepsWhatWasTyped_AndQueuesNothing(Database database)

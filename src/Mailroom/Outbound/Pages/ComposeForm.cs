@@ -17,8 +17,24 @@ public static class ComposeForm
 
     public static ComposeValues Values(IFormCollection form) => new(
         Guid.TryParse(form["accountId"].ToString(), out var id) ? id : null,
-        form["to"].ToString(), form["cc"].ToString(), form["bcc"].ToString(), form["subject"].ToString(), form["bodyHtml"].ToString(), form["sendAt"].ToString(),
+        form["to"].ToString(), form["cc"].ToString(), form["bcc"].ToString(), form["subject"].ToString(), BodyHtml(form), form["sendAt"].ToString(),
         Guid.TryParse(form["replyToCommentId"].ToString(), out var reply) ? reply : null);
+
+    /// <summary>
+    /// The editor's HTML; from a browser without JavaScript, the plain box's text as HTML: a blank
+    /// line starts a paragraph, a single line break stays one.
+    /// </summary>
+    public static string BodyHtml(IFormCollection form)
+    {
+        var html = form["bodyHtml"].ToString();
+        var text = form["bodyText"].ToString();
+        if (html.Length > 0 || string.IsNullOrWhiteSpace(text))
+        {
+            return html;
+        }
+        var paragraphs = text.ReplaceLineEndings("\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return string.Concat(paragraphs.Select(p => "<p>" + string.Join("<br>", p.Split('\n').Select(System.Net.WebUtility.HtmlEncode)) + "</p>"));
+    }
 
     /// <summary>
     /// The request the outbox checks. <paramref name="later"/>: at the typed time, which must be in
