@@ -57,6 +57,16 @@ public sealed class PlanCatalogOptions
         {
             return $"Mailroom:Plans:Currency is '{Currency}': give a three-letter ISO 4217 code in lower case, e.g. usd or eur.";
         }
+        // A larger plan costing less would make an "upgrade" a refund and a "downgrade" a charge.
+        var ordered = Catalog.OrderBy(p => p.Rank).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            var (smaller, larger) = (ordered[i - 1], ordered[i]);
+            if (larger.Limits.PriceMonthlyCents < smaller.Limits.PriceMonthlyCents || larger.Limits.PriceYearlyCents < smaller.Limits.PriceYearlyCents)
+            {
+                return $"Mailroom:Plans:Catalog prices {larger.Id} (rank {larger.Rank}) below {smaller.Id} (rank {smaller.Rank}): a plan of a higher rank costs at least as much, monthly and yearly.";
+            }
+        }
         return null;
     }
 
@@ -77,6 +87,8 @@ public sealed class PlanCatalogOptions
             (nameof(PlanLimits.ContactsPerAccount), limits.ContactsPerAccount),
             (nameof(PlanLimits.ExtraSlotMonthlyCents), limits.ExtraSlotMonthlyCents),
             (nameof(PlanLimits.ExtraSlotYearlyCents), limits.ExtraSlotYearlyCents),
+            (nameof(PlanLimits.PriceMonthlyCents), limits.PriceMonthlyCents),
+            (nameof(PlanLimits.PriceYearlyCents), limits.PriceYearlyCents),
         ];
         foreach (var (name, value) in numbers)
         {

@@ -40,6 +40,12 @@ public sealed class PlanLimits
     /// <summary>Price of one extra slot for a yearly cycle, in cents of the catalog's currency.</summary>
     public long ExtraSlotYearlyCents { get; set; }
 
+    /// <summary>The plan's own price for a monthly cycle, in cents of the catalog's currency (0: free).</summary>
+    public long PriceMonthlyCents { get; set; }
+
+    /// <summary>The plan's own price for a yearly cycle, in cents of the catalog's currency (0: free).</summary>
+    public long PriceYearlyCents { get; set; }
+
     public bool Allows(PlanFeature feature) => feature switch
     {
         PlanFeature.Scheduling => Scheduling,
