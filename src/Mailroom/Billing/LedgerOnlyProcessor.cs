@@ -13,4 +13,12 @@ public sealed class LedgerOnlyProcessor : IPaymentProcessor
 
     public Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("A server without a payment processor charges nothing; the ledger records the line instead.");
+
+    public Task<CardSetupStart> StartCardSetupAsync(string? customerId, Guid workspaceId, string workspaceName, string currency, string returnUrl, string cancelUrl, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("A server without a payment processor needs no card.");
+
+    public Task<SavedCard> CompleteCardSetupAsync(string sessionId, Guid workspaceId, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("A server without a payment processor needs no card.");
+
+    public Task RemoveCardAsync(string paymentMethodId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
