@@ -20,6 +20,8 @@ public static class BillingFeature
         }
         services.AddScoped<LedgerCharger>();
         services.AddScoped<BillingService>();
+        services.AddScoped<PlanChanges>();
+        services.AddScoped<CardsOnFile>();
         services.AddScoped<BillingRenewals>();
         services.AddHostedService<RenewalWorker>();
         return services;

@@ -19,4 +19,10 @@ internal static partial class BillingLog
 
     [LoggerMessage(EventId = 8106, Level = LogLevel.Error, Message = "Billing: the renewal check failed; it runs again at the next interval")]
     public static partial void RenewalCheckFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 8107, Level = LogLevel.Information, Message = "Billing: plan change to {PlanId} by {UserId} ({Outcome}, {AmountCents} cents, charge {ChargeId})")]
+    public static partial void PlanChanged(ILogger logger, string? planId, Guid? userId, LedgerOutcome outcome, long amountCents, string? chargeId);
+
+    [LoggerMessage(EventId = 8108, Level = LogLevel.Information, Message = "Billing: card on file {Brand} {Last4} saved by {UserId}")]
+    public static partial void CardSaved(ILogger logger, string brand, string last4, Guid? userId);
 }

@@ -12,9 +12,10 @@ namespace Mailroom.Billing;
 /// The end of a cycle: slots no mailbox was linked into are removed, the kept ones are charged
 /// for the next cycle. A declined charge starts a grace period (the owners are told, the slots
 /// kept, the charge retried once a day); unpaid at its end, the slots are removed.
-/// Only extra account slots are billed here: the plan's own price is the plan change's business.
+/// The renewal charge covers the plan's own price for the next cycle (with a payment processor)
+/// and the kept slots; a downgrade the owner chose takes effect first.
 /// </summary>
-public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptions<BillingOptions> options,
+public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IPaymentProcessor processor, IOptions<BillingOptions> options,
     IOptions<PlanCatalogOptions> catalog, TimeProvider clock, ILogger<BillingRenewals> logger)
 {
     private static readonly TimeSpan RetryEvery = TimeSpan.FromDays(1);
@@ -45,6 +46,7 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
         }
         else if (account.RenewalAttempts == 0)
         {
+            await ApplyPendingPlanAsync(account, now, cancellationToken);
             removed = await RemoveEmptySlotsAsync(account, now, cancellationToken);
         }
 
@@ -67,8 +69,8 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
             // Told once, when the grace period starts; the daily retries that follow stay quiet.
             account.GraceEndsAt = now + options.Value.GracePeriod;
             account.Version = Guid.NewGuid();
-            await NotifyOwnersAsync($"The renewal of {Slots(settled.Quantity)} ({Proration.Money(settled.AmountCents)}) was declined: {settled.DeclineMessage} "
-                + $"The slots are kept until {account.GraceEndsAt:d MMM yyyy}; put another card on file on the Billing page before then, or they are removed.", now, cancellationToken);
+            await NotifyOwnersAsync($"The renewal ({settled.Description}, {Proration.Money(settled.AmountCents)}) was declined: {settled.DeclineMessage} "
+                + $"The plan and the slots are kept until {account.GraceEndsAt:d MMM yyyy}; put another card on file on the Billing page before then, or the slots are removed and the workspace goes back to {catalog.Value.Resolve(catalog.Value.DefaultPlan).Name}.", now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         BillingLog.Renewed(logger, due, removed, settled.Quantity, settled.Outcome);
@@ -90,8 +92,39 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
         return empty.Count;
     }
 
+    /// <summary>A downgrade the owner chose during the cycle: the workspace is on the smaller plan from this renewal on (nothing is deleted).</summary>
+    private async Task ApplyPendingPlanAsync(BillingAccount account, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (account.PendingPlanId is not { } pendingId)
+        {
+            return;
+        }
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == account.WorkspaceId, cancellationToken);
+        var plan = catalog.Value.Find(pendingId);
+        account.PendingPlanId = null;
+        account.Version = Guid.NewGuid();
+        if (plan is not null)
+        {
+            var from = catalog.Value.Resolve(workspace.PlanId);
+            workspace.PlanId = plan.Id;
+            db.LedgerLines.Add(PlanLine(account, now, plan, $"Plan: {from.Name} → {plan.Name}, at renewal", "plan"));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private async Task EndGraceAsync(BillingAccount account, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var workspace = await db.Workspaces.SingleAsync(w => w.Id == account.WorkspaceId, cancellationToken);
+        var fallback = catalog.Value.Resolve(catalog.Value.DefaultPlan);
+        var unpaid = catalog.Value.Resolve(workspace.PlanId);
+        if (processor.ChargesMoney && PlanChanges.Price(unpaid, account.Cycle) > 0 && unpaid.Id != fallback.Id && catalog.Value.PinnedPlan is null)
+        {
+            // The plan was not paid for the new cycle either: back to the default plan (nothing deleted).
+            workspace.PlanId = fallback.Id;
+            account.PendingPlanId = null;
+            db.LedgerLines.Add(PlanLine(account, now, fallback, $"Plan: {unpaid.Name} → {fallback.Name}: the renewal stayed unpaid through the grace period", "plan-unpaid"));
+            await NotifyOwnersAsync($"The renewal stayed unpaid, so the workspace is back on {fallback.Name}. The owner can choose a plan again on the Billing page once a card is on file.", now, cancellationToken);
+        }
         var slots = await db.AccountSlots.Where(s => s.WorkspaceId == account.WorkspaceId).ToListAsync(cancellationToken);
         db.AccountSlots.RemoveRange(slots);
         if (slots.Count > 0)
@@ -113,11 +146,14 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
 
     private async Task<LedgerLine?> NewAttemptAsync(BillingAccount account, Workspace workspace, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var plan = catalog.Value.Resolve(workspace.PlanId);
+        // Read again: a downgrade applied just now changed it.
+        var plan = catalog.Value.Resolve(await db.Workspaces.Where(w => w.Id == workspace.Id).Select(w => w.PlanId).SingleAsync(cancellationToken));
         var kept = await db.AccountSlots.CountAsync(s => s.WorkspaceId == account.WorkspaceId, cancellationToken);
         var carried = await Unsettled(account.WorkspaceId).SumAsync(l => l.AmountCents, cancellationToken);
         var price = BillingService.SlotPrice(plan, account.Cycle);
-        var amount = kept * price + carried;
+        // Without a payment processor the operator's configuration sets the plan: only slots are recorded.
+        var planPrice = processor.ChargesMoney ? PlanChanges.Price(plan, account.Cycle) : 0;
+        var amount = planPrice + kept * price + carried;
         if (amount == 0)
         {
             return null;
@@ -133,14 +169,16 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
             At = now,
             Kind = LedgerKind.Renewal,
             Outcome = LedgerOutcome.Pending,
-            Description = $"Renewal: {Slots(kept)} from {account.RenewsOn:d MMM yyyy} to {next:d MMM yyyy}",
+            Description = $"Renewal: {(planPrice > 0 ? plan.Name + (kept > 0 ? " and " : "") : "")}{(kept > 0 || planPrice == 0 ? Slots(kept) : "")} from {account.RenewsOn:d MMM yyyy} to {next:d MMM yyyy}",
             Quantity = kept,
             UnitPriceCents = price,
             DaysLeft = days,
             DaysInCycle = days,
             AmountCents = amount,
             Currency = catalog.Value.Currency,
-            Arithmetic = $"{kept} × {Proration.Money(price)} × {days}/{days} days"
+            PlanId = plan.Id,
+            Arithmetic = (planPrice > 0 ? $"{plan.Name} {Proration.Money(planPrice)}" + (kept > 0 ? " + " : "") : "")
+                + (kept > 0 || planPrice == 0 ? $"{kept} × {Proration.Money(price)} × {days}/{days} days" : "")
                 + (carried > 0 ? $" + {Proration.Money(carried)} carried from purchases below the smallest charge" : "")
                 + $" = {Proration.Money(amount)}",
             IdempotencyKey = AttemptKey(account.RenewsOn, account.RenewalAttempts),
@@ -170,6 +208,19 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IOptio
         Currency = catalog.Value.Currency,
         Arithmetic = "nothing charged",
         IdempotencyKey = $"renewal:{account.RenewsOn:yyyy-MM-dd}:{what}",
+    };
+
+    private LedgerLine PlanLine(BillingAccount account, DateTimeOffset now, Plan plan, string description, string what) => new()
+    {
+        WorkspaceId = account.WorkspaceId,
+        At = now,
+        Kind = LedgerKind.PlanChange,
+        Outcome = LedgerOutcome.Recorded,
+        Description = description,
+        Currency = catalog.Value.Currency,
+        Arithmetic = "nothing charged",
+        IdempotencyKey = $"renewal:{account.RenewsOn:yyyy-MM-dd}:{what}",
+        PlanId = plan.Id,
     };
 
     private async Task NotifyOwnersAsync(string text, DateTimeOffset now, CancellationToken cancellationToken)

@@ -52,9 +52,21 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
         var slots = await db.AccountSlots.AsNoTracking().Where(s => s.WorkspaceId == account.WorkspaceId).Select(s => s.MailAccountId).ToListAsync(cancellationToken);
         var ledger = await db.LedgerLines.AsNoTracking().Where(l => l.WorkspaceId == account.WorkspaceId && l.Outcome != LedgerOutcome.Pending)
             .OrderByDescending(l => l.At).ThenByDescending(l => l.Id).Take(200).ToListAsync(cancellationToken);
+        var slotsDecision = gates.May(plan, PlanFeature.ExtraAccountSlots);
+        var pending = account.PendingPlanId is { } pendingId ? catalog.Value.Find(pendingId) : null;
         return new BillingView(account.Cycle, account.RenewsOn, account.GraceEndsAt, processor.ChargesMoney, catalog.Value.Currency,
-            SlotPrice(plan, account.Cycle), gates.May(plan, PlanFeature.ExtraAccountSlots).Allowed, card, slots.Count, slots.Count(s => s is null),
-            ledger.Select(LedgerLineView.Of).ToList());
+            SlotPrice(plan, account.Cycle), slotsDecision.Allowed, card, slots.Count, slots.Count(s => s is null),
+            ledger.Select(LedgerLineView.Of).ToList())
+        {
+            PlanId = plan.Id,
+            PlanName = plan.Name,
+            PlanPriceCents = PlanChanges.Price(plan, account.Cycle),
+            PendingPlanId = pending?.Id,
+            PendingPlanName = pending?.Name,
+            PlanSetByConfiguration = catalog.Value.PinnedPlan is not null || !processor.ChargesMoney,
+            SlotToday = slotsDecision.Allowed ? Proration.For(1, SlotPrice(plan, account.Cycle), account.Cycle, account.RenewsOn, Today()) : null,
+            SlotsLockedReason = slotsDecision.Allowed ? null : slotsDecision.Message,
+        };
     }
 
     /// <summary>
@@ -94,6 +106,18 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
         return card;
     }
 
+    /// <summary>The request's Idempotency-Key, trimmed; refused when missing or too long.</summary>
+    public static string RequireKey(string? idempotencyKey)
+    {
+        var key = idempotencyKey?.Trim();
+        if (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength)
+        {
+            throw AppProblem.Invalid(BillingProblems.IdempotencyKeyMissing,
+                $"Send an Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} characters (a new UUID per purchase or change), so that a retried request is never charged twice.");
+        }
+        return key;
+    }
+
     /// <summary>What a slot costs for a whole cycle on the workspace's plan.</summary>
     public static long SlotPrice(Plan plan, BillingCycle cycle) =>
         cycle == BillingCycle.Yearly ? plan.Limits.ExtraSlotYearlyCents : plan.Limits.ExtraSlotMonthlyCents;
@@ -106,12 +130,7 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
     public async Task<SlotPurchase> BuySlotsAsync(User actor, int quantity, string? idempotencyKey, CancellationToken cancellationToken = default)
     {
         permissions.RequireMayManageBilling(actor);
-        var key = idempotencyKey?.Trim();
-        if (string.IsNullOrEmpty(key) || key.Length > MaxIdempotencyKeyLength)
-        {
-            throw AppProblem.Invalid(BillingProblems.IdempotencyKeyMissing,
-                $"Send an Idempotency-Key header of 1 to {MaxIdempotencyKeyLength} characters (a new UUID per purchase), so that a retried request is never charged twice.");
-        }
+        var key = RequireKey(idempotencyKey);
         var max = options.Value.MaxSlotsPerPurchase;
         if (quantity < 1 || quantity > max)
         {

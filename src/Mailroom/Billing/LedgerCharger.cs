@@ -27,7 +27,7 @@ public sealed class LedgerCharger(MailroomDb db, IPaymentProcessor processor, IL
         {
             outcome = LedgerOutcome.Recorded;
         }
-        else if (amount < processor.MinimumChargeCents && line.Kind == LedgerKind.SlotPurchase)
+        else if (amount < processor.MinimumChargeCents && line.Kind is LedgerKind.SlotPurchase or LedgerKind.PlanChange)
         {
             outcome = LedgerOutcome.Deferred;
             arithmetic += $", below the smallest charge ({Proration.Money(processor.MinimumChargeCents)}): added to the next renewal";

@@ -10,4 +10,7 @@ public enum LedgerKind
 
     /// <summary>Slots removed without a charge: empty at renewal, or the renewal left unpaid after the grace period.</summary>
     SlotsRemoved,
+
+    /// <summary>The owner changed the plan: an upgrade charged prorated at once, a downgrade recorded for the renewal, or the renewal applying it.</summary>
+    PlanChange,
 }

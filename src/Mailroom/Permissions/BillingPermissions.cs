@@ -10,6 +10,19 @@ public sealed class BillingPermissions
 
     public bool MayManageBilling(User actor) => actor.IsAdmin && !actor.IsDeactivated;
 
+    public const string OwnerOnlyCode = "owner_only";
+
+    /// <summary>The plan is the owner's to change (an admin could otherwise spend on an upgrade, or lift every limit).</summary>
+    public bool MayChangePlan(User actor) => actor.Role == WorkspaceRole.Owner && !actor.IsDeactivated;
+
+    public void RequireMayChangePlan(User actor)
+    {
+        if (!MayChangePlan(actor))
+        {
+            throw new AppProblem(StatusCodes.Status403Forbidden, OwnerOnlyCode, "Only the workspace's owner may change its plan: ask them.");
+        }
+    }
+
     public void RequireMayManageBilling(User actor)
     {
         if (!MayManageBilling(actor))

@@ -18,11 +18,8 @@ public sealed class WorkspaceService(MailroomDb db, IOptions<PlanCatalogOptions>
 
     public IReadOnlyList<Plan> Catalog => plans.Value.Catalog;
 
-    /// <summary>Set when the operator's configuration fixes the plan: then nobody switches it here.</summary>
+    /// <summary>Set when the operator's configuration fixes the plan: then nobody changes it (plan changes are billing's: <c>PlanChanges</c>).</summary>
     public Plan? PinnedPlan => plans.Value.PinnedPlan;
-
-    /// <summary>Whether this member may switch the plan: the owner, unless the operator pinned it.</summary>
-    public bool MaySwitchPlan(User actor) => actor.Role == WorkspaceRole.Owner && PinnedPlan is null;
 
     public async Task<Workspace> SetIntegrationPermissionAsync(User actor, IntegrationPermission permission, CancellationToken cancellationToken = default)
     {
@@ -33,27 +30,6 @@ public sealed class WorkspaceService(MailroomDb db, IOptions<PlanCatalogOptions>
         }
         var workspace = await GetAsync(cancellationToken);
         workspace.IntegrationPermission = permission;
-        await db.SaveChangesAsync(cancellationToken);
-        return workspace;
-    }
-
-    /// <summary>
-    /// The owner switches plan, until plan changes go through billing: an admin could otherwise
-    /// lift every limit with one click. A plan the operator pinned is switched by nobody.
-    /// </summary>
-    public async Task<Workspace> SwitchPlanAsync(User actor, string planId, CancellationToken cancellationToken = default)
-    {
-        if (PinnedPlan is { } pinned)
-        {
-            throw new AppProblem(StatusCodes.Status409Conflict, "plan_pinned", $"This server's configuration keeps the workspace on {pinned.Name}: the plan cannot be changed here.");
-        }
-        if (actor.Role != WorkspaceRole.Owner)
-        {
-            throw new AppProblem(StatusCodes.Status403Forbidden, "owner_only", "Only the workspace's owner may change its plan.");
-        }
-        var plan = plans.Value.Find(planId) ?? throw AppProblem.Invalid("unknown_plan", $"There is no plan '{planId}'. Choose one of: {string.Join(", ", plans.Value.Catalog.Select(p => p.Id))}.");
-        var workspace = await GetAsync(cancellationToken);
-        workspace.PlanId = plan.Id;
         await db.SaveChangesAsync(cancellationToken);
         return workspace;
     }

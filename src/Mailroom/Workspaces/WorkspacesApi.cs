@@ -1,3 +1,4 @@
+using Mailroom.Billing;
 using Mailroom.Hosting;
 using Mailroom.People;
 using Mailroom.Plans;
@@ -47,11 +48,16 @@ public static class WorkspacesApi
         return TypedResults.Ok(await DescribeAsync(workspaces, workspace, ct));
     }
 
-    private static async Task<Ok<WorkspaceResponse>> SwitchPlanAsync(PlanRequest request, WorkspaceService workspaces, MailroomDb db, HttpContext http, CancellationToken ct)
+    /// <summary>
+    /// Kept for the clients of the time plans were switched here: the plan now changes through
+    /// billing (<c>POST /api/billing/plan</c>), and is refused here saying where, or why not at all.
+    /// </summary>
+    private static async Task<Ok<WorkspaceResponse>> SwitchPlanAsync(PlanRequest request, PlanChanges plans, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var user = await db.RequireAsync(http.User, ct);
-        var workspace = await workspaces.SwitchPlanAsync(user, request.PlanId, ct);
-        return TypedResults.Ok(await DescribeAsync(workspaces, workspace, ct));
+        plans.RequireMayChange(user);
+        throw new AppProblem(StatusCodes.Status409Conflict, BillingProblems.PlanChangesThroughBilling,
+            "The plan changes through billing, so that an upgrade is charged: use the Billing page, or POST /api/billing/plan with an Idempotency-Key.");
     }
 
     private static async Task<WorkspaceResponse> DescribeAsync(WorkspaceService workspaces, Workspace workspace, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 
 namespace Mailroom.Tests.Infrastructure;
 
@@ -189,13 +190,36 @@ public sealed class MailroomServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Puts the workspace on <paramref name="planId"/> for a test's arrangement (the way a plan is
-    /// chosen is billing's: tests that are about that way use it directly; every other test asks here).
+    /// Puts the workspace on <paramref name="planId"/> for a test's arrangement, whatever the
+    /// server's payment processor: it writes the workspace's plan straight into the server's
+    /// database, as an operator moving a customer would (in the app the plan changes through
+    /// billing, charged; tests about that use <c>POST /api/billing/plan</c> directly). The server
+    /// reads the plan from the database on every request, so it holds at once.
     /// </summary>
     public async Task UsePlanAsync(string planId)
     {
-        using var response = await Http.PutAsJsonAsync("/api/workspace/plan", new { planId });
-        await Api.EnsureAsync(response);
+        var catalog = new ConfigurationBuilder().AddJsonFile(Path.Combine(ContentRoot, "appsettings.json"))
+            .AddInMemoryCollection(_settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build()
+            .GetSection("Mailroom:Plans:Catalog").GetChildren().Select(p => p["Id"]).ToList();
+        if (!catalog.Contains(planId, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"There is no plan '{planId}' in the catalog ({string.Join(", ", catalog)}).", nameof(planId));
+        }
+        await using System.Data.Common.DbConnection connection = Database == Database.Postgres
+            ? new Npgsql.NpgsqlConnection(_settings["ConnectionStrings:Mailroom"])
+            : new Microsoft.Data.Sqlite.SqliteConnection(_settings.TryGetValue("ConnectionStrings:Mailroom", out var sqlite) && sqlite.Length > 0
+                ? sqlite
+                : $"Data Source={Path.Combine(DataDirectory, "mailroom.db")};Default Timeout=60");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE \"Workspaces\" SET \"PlanId\" = @plan";
+        var parameter = command.CreateParameter();
+        (parameter.ParameterName, parameter.Value) = ("plan", planId);
+        command.Parameters.Add(parameter);
+        if (await command.ExecuteNonQueryAsync() != 1)
+        {
+            throw new InvalidOperationException("UsePlanAsync needs the workspace set up first (SetupAsync).");
+        }
     }
 
     private void Append(string? line)
