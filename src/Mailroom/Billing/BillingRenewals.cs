@@ -69,7 +69,7 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IPayme
             // Told once, when the grace period starts; the daily retries that follow stay quiet.
             account.GraceEndsAt = now + options.Value.GracePeriod;
             account.Version = Guid.NewGuid();
-            await NotifyOwnersAsync($"The renewal ({settled.Description}, {Proration.Money(settled.AmountCents)}) was declined: {settled.DeclineMessage} "
+            await NotifyOwnersAsync($"The renewal of {settled.Description.Replace("Renewal: ", "")} ({Proration.Money(settled.AmountCents)}) was declined: {settled.DeclineMessage} "
                 + $"The plan and the slots are kept until {account.GraceEndsAt:d MMM yyyy}; put another card on file on the Billing page before then, or the slots are removed and the workspace goes back to {catalog.Value.Resolve(catalog.Value.DefaultPlan).Name}.", now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }

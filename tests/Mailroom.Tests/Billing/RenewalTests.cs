@@ -32,10 +32,11 @@ public class RenewalTests
         var renewal = await scene.RenewAsync();
 
         Assert.NotNull(renewal);
-        Assert.Equal((LedgerKind.Renewal, LedgerOutcome.Charged, 2, 4800L), (renewal.Kind, renewal.Outcome, renewal.Quantity, renewal.AmountCents));
-        Assert.Equal("2 × $24.00 × 365/365 days = $48.00", renewal.Arithmetic);
+        // The plan's own yearly price (Unlimited, $84.00) and the two kept slots.
+        Assert.Equal((LedgerKind.Renewal, LedgerOutcome.Charged, 2, 13200L), (renewal.Kind, renewal.Outcome, renewal.Quantity, renewal.AmountCents));
+        Assert.Equal("Unlimited $84.00 + 2 × $24.00 × 365/365 days = $132.00", renewal.Arithmetic);
         Assert.Equal([sales, support], (await scene.SlotsAsync()).Select(s => s.MailAccountId!.Value).Order());
-        Assert.Equal(new[] { 6039L, 4800L }, scene.Stripe!.Charges.Select(c => c.Amount));
+        Assert.Equal(new[] { 6039L, 13200L }, scene.Stripe!.Charges.Select(c => c.Amount));
         var removal = Assert.Single(await scene.LedgerAsync(), l => l.Kind == LedgerKind.SlotsRemoved);
         Assert.Equal((1, 0L), (removal.Quantity, removal.AmountCents));
         Assert.Equal(new DateOnly(2026, 1, 1), (await scene.AccountAsync()).RenewsOn);
@@ -65,9 +66,9 @@ public class RenewalTests
         scene.Clock.Now = new DateTimeOffset(2024, 3, 1, 1, 0, 0, TimeSpan.Zero);
         var renewal = await scene.RenewAsync();
 
-        Assert.Equal((LedgerOutcome.Charged, 207L), (renewal!.Outcome, renewal.AmountCents));
-        Assert.Equal("1 × $2.00 × 31/31 days + $0.07 carried from purchases below the smallest charge = $2.07", renewal.Arithmetic);
-        Assert.Equal(207L, Assert.Single(scene.Stripe.Charges).Amount);
+        Assert.Equal((LedgerOutcome.Charged, 1207L), (renewal!.Outcome, renewal.AmountCents));
+        Assert.Equal("Unlimited $10.00 + 1 × $2.00 × 31/31 days + $0.07 carried from purchases below the smallest charge = $12.07", renewal.Arithmetic);
+        Assert.Equal(1207L, Assert.Single(scene.Stripe.Charges).Amount);
         Assert.Equal(renewal.Id, (await scene.LedgerAsync()).Single(l => l.Id == bought.Line.Id).SettledByLineId);
         Assert.Equal(new DateOnly(2024, 4, 1), (await scene.AccountAsync()).RenewsOn);
     }
@@ -89,12 +90,12 @@ public class RenewalTests
         scene.Clock.Now = new DateTimeOffset(2025, 3, 1, 6, 0, 0, TimeSpan.Zero);
         var declined = await scene.RenewAsync();
 
-        Assert.Equal((LedgerOutcome.Declined, 1, 200L), (declined!.Outcome, declined.Quantity, declined.AmountCents));
+        Assert.Equal((LedgerOutcome.Declined, 1, 1200L), (declined!.Outcome, declined.Quantity, declined.AmountCents));
         var account = await scene.AccountAsync();
         Assert.Equal(scene.Clock.Now.AddDays(7), account.GraceEndsAt);
         Assert.Single(await scene.SlotsAsync()); // the empty one is gone, the linked one kept
         var notice = Assert.Single(await scene.DbAsync(db => db.Notifications.AsNoTracking().Where(n => n.UserId == owner.Id).ToListAsync()));
-        Assert.Equal("The renewal of 1 extra email account slot ($2.00) was declined: Your card has insufficient funds. The slots are kept until 8 Mar 2025; put another card on file on the Billing page before then, or they are removed.", notice.Text);
+        Assert.Equal("The renewal of Unlimited and 1 extra email account slot from 1 Mar 2025 to 1 Apr 2025 ($12.00) was declined: Your card has insufficient funds. The plan and the slots are kept until 8 Mar 2025; put another card on file on the Billing page before then, or the slots are removed and the workspace goes back to Free Forever.", notice.Text);
 
         // Retried once a day, under a new key each time, still declined.
         scene.Clock.Now = scene.Clock.Now.AddHours(3);
@@ -104,13 +105,14 @@ public class RenewalTests
         Assert.Equal(["renewal:2025-03-01:1", "renewal:2025-03-01:2"], (await scene.LedgerAsync()).Where(l => l.Kind == LedgerKind.Renewal).Select(l => l.IdempotencyKey));
         Assert.Single(await scene.SlotsAsync());
 
-        // The grace period over, unpaid: the slot goes, the next cycle starts without it.
+        // The grace period over, unpaid: the slot goes, the workspace is back on the free plan, the next cycle starts without them.
         scene.Clock.Now = new DateTimeOffset(2025, 3, 8, 7, 0, 0, TimeSpan.Zero);
         Assert.Null(await scene.RenewAsync());
         Assert.Empty(await scene.SlotsAsync());
         account = await scene.AccountAsync();
         Assert.Equal((new DateOnly(2025, 4, 1), (DateTimeOffset?)null), (account.RenewsOn, account.GraceEndsAt));
         Assert.Single(scene.Stripe.Charges); // only the purchase was ever charged
-        Assert.Equal(2, await scene.DbAsync(db => db.Notifications.CountAsync(n => n.UserId == owner.Id)));
+        Assert.Equal("free", await scene.DbAsync(db => db.Workspaces.Select(w => w.PlanId).SingleAsync()));
+        Assert.Equal(3, await scene.DbAsync(db => db.Notifications.CountAsync(n => n.UserId == owner.Id)));
     }
 }
