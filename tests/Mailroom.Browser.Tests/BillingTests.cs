@@ -44,7 +44,8 @@ public sealed class BillingTests : BrowserTest, IAsyncLifetime
         await Screens.TakeAsync(page, "billing-owner-free");
 
         // Add a card: Stripe's page (the stand-in's) takes it, and sends the browser back.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add a card" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add a card" }).ClickAsync();
+
         await page.WaitForURLAsync($"{_stripe!.BaseUrl}/pay/**");
         await Screens.TakeAsync(page, "billing-hosted-page");
         await page.GetByLabel(new Regex("Visa •••• 4242")).CheckAsync();
@@ -57,7 +58,7 @@ public sealed class BillingTests : BrowserTest, IAsyncLifetime
         var renewsOn = DateOnly.ParseExact((await page.GetByTestId("renews-on").TextContentAsync())!.Trim(), "d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var upgrade = Proration.For(1, 1000, BillingCycle.Monthly, renewsOn, today);
-        await page.GetByLabel(new Regex("^Unlimited")).CheckAsync();
+        await page.GetByRole(AriaRole.Radio, new() { NameRegex = new Regex("Unlimited —") }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "See the price" }).ClickAsync();
         await Expect(page.GetByTestId("plan-quote")).ToContainTextAsync($"{Proration.Money(upgrade.AmountCents)} today");
         await Screens.TakeAsync(page, "billing-owner-quote");

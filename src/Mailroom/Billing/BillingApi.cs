@@ -26,6 +26,10 @@ public static class BillingApi
 
         // The browser's way back from the processor's hosted page (a plain GET it is redirected to; signed in by cookie).
         app.MapGet(CardsOnFile.ReturnPath, CardReturnAsync).RequireAuthorization().ExcludeFromDescription();
+        // The Billing page's "Add a card" link: off to the processor's hosted page. A plain GET, as the
+        // OAuth link's start: the page's form-action 'self' policy would stop a form post's redirect
+        // to another origin, and starting a card entry changes nothing until the card is saved there.
+        app.MapGet(CardsOnFile.StartPath, CardStartAsync).RequireAuthorization().ExcludeFromDescription();
         return api;
     }
 
@@ -72,6 +76,19 @@ public static class BillingApi
         {
             await cards.CompleteAsync(await db.RequireAsync(http.User, ct), session_id, ct);
             return TypedResults.LocalRedirect("/admin/billing?saved=card");
+        }
+        catch (Hosting.AppProblem problem)
+        {
+            return TypedResults.LocalRedirect($"/admin/billing?problem={Uri.EscapeDataString(problem.Code)}");
+        }
+    }
+
+    private static async Task<IResult> CardStartAsync(CardsOnFile cards, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var start = await cards.StartAsync(await db.RequireAsync(http.User, ct), BaseUrl(http), ct);
+            return TypedResults.Redirect(start.Url);
         }
         catch (Hosting.AppProblem problem)
         {

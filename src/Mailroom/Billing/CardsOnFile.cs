@@ -20,6 +20,9 @@ public sealed class CardsOnFile(MailroomDb db, BillingService billing, Workspace
     /// <summary>The path the processor's page sends the browser back to; <c>{CHECKOUT_SESSION_ID}</c> is Stripe's placeholder.</summary>
     public const string ReturnPath = "/admin/billing/card/return";
 
+    /// <summary>Where the Billing page's "Add a card" form posts.</summary>
+    public const string StartPath = "/admin/billing/card/start";
+
     /// <summary>Starts a card entry; the browser goes to the returned page at the processor.</summary>
     public async Task<CardSetupStart> StartAsync(User actor, string baseUrl, CancellationToken cancellationToken = default)
     {
