@@ -99,6 +99,7 @@ app.MapHealthChecks("/healthz");
 app.MapWorkspacesApi();
 app.MapPeopleApi();
 app.MapAccountGrantsApi();
+app.MapEmailRolePermissionsApi();
 app.MapGroupsApi();
 app.MapPostsApi();
 app.MapIntegrationsApi();

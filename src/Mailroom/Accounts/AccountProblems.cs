@@ -23,6 +23,9 @@ public static class AccountProblems
 
     public const string AccessRemedy = "You do not have permission to send from this email address. The member who linked it must update the account's permissions.";
 
+    /// <summary>The member's role lacks the "Add email accounts" permission (B18): nothing was linked.</summary>
+    public const string AddNotAllowed = "account_add_not_allowed";
+
     /// <summary>The Microsoft organisation refused Mailroom access to the mailbox (OAuth consent or policy).</summary>
     public const string MicrosoftRefused = "NAUTH_013";
 
@@ -65,6 +68,7 @@ public static class AccountProblems
         OAuthFailed => "The provider did not complete the sign-in, so nothing was linked. Try again in a few minutes.",
         OAuthNoEmail => "The provider did not say which email address the account has, so nothing was linked. Ask your administrator to check the OAuth settings.",
         OAuthOtherMailbox => "You signed in as a different mailbox than the one to re-authenticate. Sign in with that mailbox's address.",
+        AddNotAllowed => "Your role does not have the \"Add email accounts\" permission, so nothing was linked. The workspace's owner or an admin can change it in Settings → Security & Permissions.",
         "account_already_linked" => "You already linked this address with a password. Remove it first to link it with your provider's sign-in.",
         _ => null,
     };

@@ -15,13 +15,13 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
 
     public async Task<ConnectionTestResult> TestAsync(User actor, LinkAccountRequest request, CancellationToken cancellationToken)
     {
-        permissions.RequireNotGuest(actor);
+        await permissions.RequireMayAddAccountsAsync(actor, cancellationToken);
         return await tester.TestAsync(Settings(request), cancellationToken);
     }
 
     public async Task<LinkOutcome> LinkAsync(User actor, LinkAccountRequest request, CancellationToken cancellationToken)
     {
-        permissions.RequireNotGuest(actor);
+        await permissions.RequireMayAddAccountsAsync(actor, cancellationToken);
         var settings = Settings(request);
         var email = request.Email!.Trim().ToLowerInvariant();
         if (await db.MailAccounts.AnyAsync(a => a.UserId == actor.Id && a.Email == email, cancellationToken))
@@ -100,7 +100,8 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
     /// </summary>
     public async Task<MailAccount> AccountToSendFromAsync(User actor, Guid accountId, CancellationToken cancellationToken)
     {
-        permissions.RequireNotGuest(actor);
+        // The role first (B18): a member whose role may not send hears that, whichever account they picked.
+        await permissions.RequireMaySendEmailAsync(actor, cancellationToken);
         var account = await db.MailAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken);
         if (account is null || !await permissions.MaySendAsync(actor, account, cancellationToken))
         {
@@ -110,10 +111,14 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         return account;
     }
 
-    /// <summary>The accounts <paramref name="actor"/> may send from (their own, then those granted to them), for the composer's From field.</summary>
+    /// <summary>The accounts <paramref name="actor"/> may send from (their own, then those granted to them), for the composer's From field; none when their role may not send email.</summary>
     public async Task<IReadOnlyList<AccountView>> SendableAsync(User actor, CancellationToken cancellationToken)
     {
         permissions.RequireNotGuest(actor);
+        if (!await permissions.MaySendEmailAsync(actor, cancellationToken))
+        {
+            return [];
+        }
         var rows = await permissions.Sendable(actor).AsNoTracking()
             .Join(db.Users, a => a.UserId, u => u.Id, (a, u) => new { Account = a, u.DisplayName })
             .ToListAsync(cancellationToken);

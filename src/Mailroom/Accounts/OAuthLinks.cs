@@ -49,6 +49,11 @@ public sealed partial class OAuthLinks(
             }
             permissions.RequireMayReauthenticate(actor, account);
         }
+        else
+        {
+            // A new mailbox: the role must have "Add email accounts" (B18); re-authenticating one is not adding.
+            await permissions.RequireMayAddAccountsAsync(actor, cancellationToken);
+        }
         var (state, payload) = states.Create(actor.Id, provider, accountId);
         var query = new Dictionary<string, string>(settings.AuthorizeParameters)
         {
@@ -117,6 +122,11 @@ public sealed partial class OAuthLinks(
         if (existing is { AuthKind: AccountAuthKind.Password })
         {
             return OAuthOutcome.Problem("account_already_linked");
+        }
+        // Asked again on the way back: the role's permission may have been taken away meanwhile.
+        if (existing is null && !await permissions.MayAddAccountsAsync(actor, cancellationToken))
+        {
+            return OAuthOutcome.Problem(AccountProblems.AddNotAllowed);
         }
 
         var servers = Servers(provider, email);

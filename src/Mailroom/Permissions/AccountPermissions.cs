@@ -1,6 +1,7 @@
 using Mailroom.Accounts;
 using Mailroom.Hosting;
 using Mailroom.People;
+using Mailroom.Plans;
 using Mailroom.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,11 +9,70 @@ namespace Mailroom.Permissions;
 
 /// <summary>
 /// Who may do what with connected mailboxes, decided here only: the API, the pages and the
-/// outbox ask. (Custom roles and plan gates are to join it here.)
+/// outbox ask. Two questions are the workspace's role permissions (B18): whether the member's
+/// role may send email at all and add email accounts (<see cref="EmailRightsAsync"/>); the
+/// others are about one mailbox (who linked it, who holds a grant).
 /// </summary>
-public sealed class AccountPermissions(MailroomDb db)
+public sealed class AccountPermissions(MailroomDb db, PlanGates plans)
 {
     public const string GuestRefusedCode = "account_guest_refused";
+
+    /// <summary>The member's role lacks "Add email accounts" (B18): nothing is linked.</summary>
+    public const string AddNotAllowedCode = AccountProblems.AddNotAllowed;
+
+    /// <summary>
+    /// What <paramref name="actor"/>'s role may do with email in this workspace: the owner both,
+    /// a guest (or a deactivated member) neither; admins and members what the workspace's custom
+    /// role permissions say when its plan has them, both otherwise (settings stored under another
+    /// plan are kept but not read).
+    /// </summary>
+    public async Task<EmailRights> EmailRightsAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        return actor.IsDeactivated ? EmailRights.None(actor.Role) : actor.Role switch
+        {
+            WorkspaceRole.Owner => EmailRights.Both(actor.Role),
+            WorkspaceRole.Guest => EmailRights.None(actor.Role),
+            _ => await CustomAsync(actor.Role, cancellationToken),
+        };
+    }
+
+    private async Task<EmailRights> CustomAsync(WorkspaceRole role, CancellationToken cancellationToken)
+    {
+        if (!(await plans.MayAsync(PlanFeature.CustomPermissions, cancellationToken)).Allowed)
+        {
+            return EmailRights.Both(role);
+        }
+        var stored = await db.EmailRolePermissions.AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        return stored is null ? EmailRights.Both(role) : new EmailRights(role, stored.SendEmail(role), stored.AddAccounts(role));
+    }
+
+    public async Task<bool> MaySendEmailAsync(User actor, CancellationToken cancellationToken = default) =>
+        (await EmailRightsAsync(actor, cancellationToken)).SendEmail;
+
+    public async Task<bool> MayAddAccountsAsync(User actor, CancellationToken cancellationToken = default) =>
+        (await EmailRightsAsync(actor, cancellationToken)).AddAccounts;
+
+    /// <summary>Every send asks this first (the outbox, now or scheduled, and its edits): ACCESS_137 when the role lacks "Send email".</summary>
+    public async Task RequireMaySendEmailAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        RequireNotGuest(actor);
+        var rights = await EmailRightsAsync(actor, cancellationToken);
+        if (!rights.SendEmail)
+        {
+            throw new AppProblem(StatusCodes.Status403Forbidden, AccountProblems.SendNotAllowed, rights.SendRefusal!);
+        }
+    }
+
+    /// <summary>Every new link asks this (a password link, an OAuth link's start and its callback): <see cref="AddNotAllowedCode"/> when the role lacks "Add email accounts".</summary>
+    public async Task RequireMayAddAccountsAsync(User actor, CancellationToken cancellationToken = default)
+    {
+        RequireNotGuest(actor);
+        var rights = await EmailRightsAsync(actor, cancellationToken);
+        if (!rights.AddAccounts)
+        {
+            throw new AppProblem(StatusCodes.Status403Forbidden, AddNotAllowedCode, rights.AddRefusal!);
+        }
+    }
 
     /// <summary>A guest was picked to receive a grant: guests never send from the workspace's mailboxes.</summary>
     public const string GuestGrantRefusedCode = "grant_guest_refused";
@@ -37,8 +97,10 @@ public sealed class AccountPermissions(MailroomDb db)
     public bool MaySend(User actor, MailAccount account, bool holdsGrant = false) =>
         actor.Role != WorkspaceRole.Guest && !actor.IsDeactivated && (account.UserId == actor.Id || holdsGrant);
 
+    /// <summary>Whether <paramref name="actor"/> may send from <paramref name="account"/>: their role may send email, and the account is theirs or granted to them.</summary>
     public async Task<bool> MaySendAsync(User actor, MailAccount account, CancellationToken cancellationToken) =>
-        MaySend(actor, account, account.UserId != actor.Id && await HoldsGrantAsync(actor, account.Id, cancellationToken));
+        await MaySendEmailAsync(actor, cancellationToken)
+        && MaySend(actor, account, account.UserId != actor.Id && await HoldsGrantAsync(actor, account.Id, cancellationToken));
 
     public Task<bool> HoldsGrantAsync(User actor, Guid accountId, CancellationToken cancellationToken) =>
         db.AccountGrants.AnyAsync(g => g.AccountId == accountId && g.UserId == actor.Id, cancellationToken);

@@ -2,11 +2,12 @@ namespace Mailroom.Permissions;
 
 public static class PermissionsFeature
 {
-    /// <summary>The one answer to "may this person do this here?" (today: connected mailboxes and their grants).</summary>
+    /// <summary>The one answer to "may this person do this here?" (connected mailboxes, their grants, and the roles' email permissions).</summary>
     public static IServiceCollection AddPermissions(this IServiceCollection services)
     {
         services.AddScoped<AccountPermissions>();
         services.AddScoped<AccountGrantService>();
+        services.AddScoped<EmailRolePermissionsService>();
         services.AddSingleton<BillingPermissions>();
         return services;
     }
