@@ -16,12 +16,15 @@ public sealed record EmailRights(WorkspaceRole Role, bool SendEmail, bool AddAcc
 
     public static EmailRights None(WorkspaceRole role) => new(role, false, false);
 
-    /// <summary>Why the member may not send, or null when they may. Starts as ACCESS_137's remedy does.</summary>
-    public string? SendRefusal => SendEmail ? null : Role switch
+    /// <summary>Why the member may not send, in the refusal ACCESS_137 answers (it starts as ACCESS_137's remedy does), or null when they may.</summary>
+    public string? SendRefusal => SendReason is { } reason ? "You do not have permission to send from this email address. " + reason : null;
+
+    /// <summary>Why the member may not send, on its own (the composer says it where there is no address yet), or null when they may.</summary>
+    public string? SendReason => SendEmail ? null : Role switch
     {
-        WorkspaceRole.Guest => "You do not have permission to send from this email address. Guests never send email from the workspace's accounts.",
-        WorkspaceRole.Admin or WorkspaceRole.Member => $"You do not have permission to send from this email address. The {RoleName} role lacks the \"{SendEmailName}\" permission in this workspace. {WhoChanges}",
-        _ => "You do not have permission to send from this email address. Your account is deactivated.",
+        WorkspaceRole.Guest => "Guests never send email from the workspace's accounts.",
+        WorkspaceRole.Admin or WorkspaceRole.Member => $"The {RoleName} role lacks the \"{SendEmailName}\" permission in this workspace. {WhoChanges}",
+        _ => "Your account is deactivated.",
     };
 
     /// <summary>Why the member may not link a mailbox, or null when they may.</summary>

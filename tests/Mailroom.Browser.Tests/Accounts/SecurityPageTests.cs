@@ -11,7 +11,8 @@ namespace Mailroom.Browser.Tests.Accounts;
 /// Settings → Security & Permissions in Chromium (B18), on a server its operator keeps on Business
 /// Plus: the owner turns the Member role's email permissions off and Add back on (which turns Send
 /// on with it), an admin may change only the Member row, a member is shown the admins-only page
-/// and, without "Send email", a composer with no From and the reason; no axe violation at 1280 or 390 px.
+/// and, without "Send email", a composer with no From and the reason; without "Add email accounts", no
+/// way to link a mailbox; no axe violation at 1280 or 390 px.
 /// </summary>
 public sealed class SecurityPageTests : BrowserTest
 {
@@ -74,6 +75,22 @@ public sealed class SecurityPageTests : BrowserTest
         await Expect(member.GetByText("The Member role lacks the \"Send email (Email app)\" permission")).ToBeVisibleAsync();
         await Expect(member.GetByRole(AriaRole.Form, new() { Name = "New email" })).ToHaveCountAsync(0);
         await ShootAsync(member, "composer-member-cannot-send");
+
+        // Send back on, Add off: the member may send but is offered no way to link a mailbox.
+        await owner.GotoAsync("/admin/security");
+        await memberSend.CheckAsync();
+        await memberAdd.UncheckAsync();
+        await owner.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(owner.GetByText("The roles' email permissions were saved.")).ToBeVisibleAsync();
+        await Expect(memberSend).ToBeCheckedAsync();
+        await Expect(memberAdd).Not.ToBeCheckedAsync();
+        await member.GotoAsync($"/tasks/{seed.TaskId}?tab=email");
+        await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "No email account to send from" })).ToBeVisibleAsync();
+        await Expect(member.GetByRole(AriaRole.Link, new() { Name = "Link an email" })).ToHaveCountAsync(0);
+        await member.GotoAsync("/settings/email-accounts");
+        await Expect(member.GetByText("the Member role lacks the \"Add email accounts (Email app)\" permission")).ToBeVisibleAsync();
+        await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "Link an email" })).ToHaveCountAsync(0);
+        await ShootAsync(member, "email-accounts-member-cannot-add");
     });
 
     internal static async Task ShootAsync(IPage page, string name)
@@ -114,7 +131,7 @@ public sealed class SecurityPageLockedTests : BrowserTest
         await Expect(owner.GetByText("it comes with Business Plus and above")).ToBeVisibleAsync();
         await Expect(owner.GetByRole(AriaRole.Checkbox, new() { Name = "Member: Send email (Email app)" })).ToBeDisabledAsync();
         await Expect(owner.GetByRole(AriaRole.Checkbox, new() { Name = "Admin: Add email accounts (Email app)" })).ToBeDisabledAsync();
-        await Expect(owner.GetByRole(AriaRole.Button, new() { Name = "Save" })).ToBeDisabledAsync();
+        await Expect(owner.GetByRole(AriaRole.Button, new() { Name = "Save" })).ToHaveCountAsync(0);
         await SecurityPageTests.ShootAsync(owner, "security-locked");
     });
 }
