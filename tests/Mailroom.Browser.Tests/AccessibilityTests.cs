@@ -39,6 +39,7 @@ public sealed class AccessibilityTests : BrowserTest
         ("email app", "/admin/apps/email"),
         ("inbound log", "/admin/inbound"),
         ("members", "/admin/members"),
+        ("security & permissions", "/admin/security"),
         ("profile", "/profile"),
         ("email accounts", "/settings/email-accounts"),
     ];
@@ -105,7 +106,7 @@ public sealed class AccessibilityTests : BrowserTest
             }
             if (role != "owner")
             {
-                Assert.DoesNotContain(seen, u => u.StartsWith("/admin/members") || u.StartsWith("/admin/apps") || u.StartsWith("/admin/inbound"));
+                Assert.DoesNotContain(seen, u => u.StartsWith("/admin/members") || u.StartsWith("/admin/apps") || u.StartsWith("/admin/inbound") || u.StartsWith("/admin/security"));
             }
             await page.Context.CloseAsync();
         }
