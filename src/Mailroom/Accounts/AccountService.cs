@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Mailroom.Accounts;
 
 /// <summary>Linking, listing and removing connected mailboxes; an account is saved only after its connection test passed.</summary>
-public sealed class AccountService(MailroomDb db, ConnectionTester tester, AccountSecrets secrets, AccountPermissions permissions, TimeProvider clock, ILogger<AccountService> logger)
+public sealed class AccountService(MailroomDb db, ConnectionTester tester, AccountSecrets secrets, AccountPermissions permissions, AccountAllowance allowance, TimeProvider clock, ILogger<AccountService> logger)
 {
     /// <summary>The outcome of a link: the saved account, or the failed test and nothing saved.</summary>
     public sealed record LinkOutcome(ConnectionTestResult Test, AccountView? Account);
@@ -28,6 +28,8 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         {
             throw AppProblem.Conflict("account_already_linked", $"You already linked {email}.");
         }
+        // Before the connection test: a member is not made to wait for a refusal the plan gives anyway.
+        await allowance.RequireMayLinkAsync(cancellationToken);
         var test = await tester.TestAsync(settings, cancellationToken);
         if (!test.Ok)
         {
@@ -54,7 +56,7 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
         db.Add(account);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await allowance.SaveNewAsync(account, cancellationToken);
         }
         catch (DbUpdateException)
         {

@@ -21,6 +21,7 @@ public static class AccountsFeature
         services.AddSingleton<MailConnector>();
         services.AddSingleton<AccountCredentials>();
         services.AddSingleton<ConnectionTester>();
+        services.AddScoped<AccountAllowance>();
         services.AddScoped<AccountService>();
         services.AddAccountWatching();
         return services;

@@ -26,7 +26,16 @@ public static class OAuthEndpoints
         {
             return TypedResults.NotFound();
         }
-        var url = await links.StartAsync(await db.RequireAsync(http.User, ct), which, account, RedirectUri(http, options.Value), ct);
+        string url;
+        try
+        {
+            url = await links.StartAsync(await db.RequireAsync(http.User, ct), which, account, RedirectUri(http, options.Value), ct);
+        }
+        catch (Hosting.AppProblem problem) when (problem.Code == Plans.PlanProblems.EmailAccountsReached)
+        {
+            // Followed from a page: back to it, which says why and how to get another slot.
+            return TypedResults.Redirect($"{PagePath}?{OAuthOutcome.Problem(problem.Code).Query()}");
+        }
         return TypedResults.Redirect(url);
     }
 

@@ -22,6 +22,7 @@ public sealed partial class OAuthLinks(
     OAuthTokenStore tokenStore,
     ConnectionTester tester,
     AccountPermissions permissions,
+    AccountAllowance allowance,
     IOptions<OAuthOptions> options,
     TimeProvider clock,
     ILogger<OAuthLinks> logger)
@@ -51,8 +52,10 @@ public sealed partial class OAuthLinks(
         }
         else
         {
-            // A new mailbox: the role must have "Add email accounts" (B18); re-authenticating one is not adding.
+            // A new mailbox: the role must have "Add email accounts" (B18; re-authenticating one is not
+            // adding), and the plan's refusal comes now, before the member signs in at the provider for nothing.
             await permissions.RequireMayAddAccountsAsync(actor, cancellationToken);
+            await allowance.RequireMayLinkAsync(cancellationToken);
         }
         var (state, payload) = states.Create(actor.Id, provider, accountId);
         var query = new Dictionary<string, string>(settings.AuthorizeParameters)
@@ -129,6 +132,11 @@ public sealed partial class OAuthLinks(
             return OAuthOutcome.Problem(AccountProblems.AddNotAllowed);
         }
 
+        if (existing is null && !(await allowance.UsageAsync(cancellationToken)).Next.Allowed)
+        {
+            return OAuthOutcome.Problem(Plans.PlanProblems.EmailAccountsReached);
+        }
+
         var servers = Servers(provider, email);
         var test = await tester.TestAsync(servers, AccountLogin.WithToken(email, tokens.AccessToken), cancellationToken);
         if (!test.Ok)
@@ -157,17 +165,25 @@ public sealed partial class OAuthLinks(
         account.ProtectedSecret = tokenStore.Protect(tokens);
         account.Health = AccountHealth.Active;
         account.LastErrorCode = null;
-        if (existing is null)
-        {
-            db.Add(account);
-        }
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            if (existing is null)
+            {
+                db.Add(account);
+                await allowance.SaveNewAsync(account, cancellationToken);
+            }
+            else
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException)
         {
             return OAuthOutcome.Problem("account_already_linked");
+        }
+        catch (AppProblem problem) when (problem.Code == Plans.PlanProblems.EmailAccountsReached)
+        {
+            return OAuthOutcome.Problem(problem.Code);
         }
         if (existing is null)
         {

@@ -1,5 +1,6 @@
 using Mailroom.Hosting;
 using Mailroom.People;
+using Mailroom.Plans;
 using Mailroom.Storage;
 using Mailroom.Workspaces;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Mailroom.EmailApp;
 
 /// <summary>The Email app's settings (B1), changed by owners and admins, every change audited.</summary>
-public sealed class EmailAppService(MailroomDb db, WorkspaceService workspaces, TimeProvider clock)
+public sealed class EmailAppService(MailroomDb db, WorkspaceService workspaces, PlanGates gates, TimeProvider clock)
 {
     /// <summary>The settings as they stand; a workspace that never touched them has the app off.</summary>
     public async Task<EmailAppSettings> CurrentAsync(CancellationToken cancellationToken = default)
@@ -62,6 +63,45 @@ public sealed class EmailAppService(MailroomDb db, WorkspaceService workspaces, 
         return settings;
     }
 
+    /// <summary>
+    /// Turns the "Sent using Mailroom" footer off (or on again). Off needs a plan that allows
+    /// removing it (403 <see cref="PlanProblems.WatermarkLocked"/> naming the plan that does);
+    /// after a downgrade the choice is kept but the footer comes back, as <see cref="WatermarkShownAsync"/> says.
+    /// </summary>
+    public async Task<EmailAppSettings> SetWatermarkOffAsync(User actor, bool off, CancellationToken cancellationToken = default)
+    {
+        RequireOwnerOrAdmin(actor);
+        if (off)
+        {
+            await gates.RequireAsync(PlanFeature.WatermarkRemoval, cancellationToken);
+        }
+        var workspace = await workspaces.GetAsync(cancellationToken);
+        var settings = await db.EmailAppSettings.FirstOrDefaultAsync(s => s.WorkspaceId == workspace.Id, cancellationToken);
+        if (settings is null)
+        {
+            settings = new EmailAppSettings { WorkspaceId = workspace.Id, Enabled = false };
+            db.EmailAppSettings.Add(settings);
+        }
+        if (settings.WatermarkOff != off)
+        {
+            settings.WatermarkOff = off;
+            settings.UpdatedAt = clock.GetUtcNow();
+            db.EmailAppAudit.Add(new EmailAppAuditEntry
+            {
+                WorkspaceId = workspace.Id, UserId = actor.Id, At = settings.UpdatedAt,
+                Change = $"\"Sent using Mailroom\" footer: {(off ? "shown → off" : "off → shown")}",
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return settings;
+    }
+
+    /// <summary>Whether emails sent from tasks carry the footer now: unless the workspace turned it off and its plan allows that.</summary>
+    public async Task<bool> WatermarkShownAsync(CancellationToken cancellationToken = default) =>
+        WatermarkShown((await CurrentAsync(cancellationToken)).WatermarkOff, await gates.MayAsync(PlanFeature.WatermarkRemoval, cancellationToken));
+
+    public static bool WatermarkShown(bool off, PlanDecision removal) => !(off && removal.Allowed);
+
     public async Task<IReadOnlyList<EmailAppAuditView>> AuditAsync(User actor, CancellationToken cancellationToken = default)
     {
         RequireOwnerOrAdmin(actor);
@@ -84,7 +124,7 @@ public sealed class EmailAppService(MailroomDb db, WorkspaceService workspaces, 
 
     private static EmailAppSettings Copy(EmailAppSettings s) => new()
     {
-        WorkspaceId = s.WorkspaceId, Enabled = s.Enabled, AllSpaces = s.AllSpaces, SpaceIds = [.. s.SpaceIds], ReplyMode = s.ReplyMode,
+        WorkspaceId = s.WorkspaceId, Enabled = s.Enabled, AllSpaces = s.AllSpaces, SpaceIds = [.. s.SpaceIds], ReplyMode = s.ReplyMode, WatermarkOff = s.WatermarkOff,
     };
 
     private async Task<string> DescribeChangeAsync(EmailAppSettings before, EmailAppSettings after, CancellationToken cancellationToken)

@@ -16,6 +16,7 @@ public static class OutboundFeature
         services.AddSingleton<SentCopies>();
         services.AddHostedService(sp => sp.GetRequiredService<SentCopies>());
         services.AddScoped<OutboxSizeLimits>();
+        services.AddScoped<EmailUses>();
         services.AddScoped<OutboxService>();
         services.AddScoped<OutboxDelivery>();
         services.AddHostedService<OutboxWorker>();

@@ -32,4 +32,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3710, Level = LogLevel.Error, Message = "Outbox email {EmailId} could not be processed")]
     public static partial void DeliveryCrashed(ILogger logger, Exception exception, Guid emailId);
+
+    [LoggerMessage(EventId = 3711, Level = LogLevel.Information, Message = "Outbox email {EmailId} held: the plan's email uses are all sent")]
+    public static partial void HeldAtLimit(ILogger logger, Guid emailId);
 }

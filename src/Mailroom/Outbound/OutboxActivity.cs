@@ -63,6 +63,10 @@ public sealed class OutboxActivity(ThreadResolver threads)
     public static void Held(MailroomDb db, OutboundEmail email, Guid? replyCommentId, DateTimeOffset at) =>
         Notify(db, email, $"Your scheduled email \"{email.Subject}\" was held: its thread got a reply before it left. Edit its time to send it anyway, or cancel it.", replyCommentId, at);
 
+    /// <summary>Held because the plan's email uses are all sent: its author is told why and what to do.</summary>
+    public static void HeldAtLimit(MailroomDb db, OutboundEmail email, DateTimeOffset at) =>
+        Notify(db, email, $"Your scheduled email \"{email.Subject}\" was held, not sent: {email.FailureReason}", null, at);
+
     private static void Notify(MailroomDb db, OutboundEmail email, string text, Guid? commentId, DateTimeOffset at) =>
         db.Notifications.Add(new Notification
         {

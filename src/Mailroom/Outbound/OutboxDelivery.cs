@@ -13,7 +13,7 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class OutboxDelivery(
     MailroomDb db, MailSenders senders, OutboundMessageBuilder builder, OutboxActivity activity, ThreadResolver threads, SentCopies sentCopies,
-    WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
+    EmailUses uses, EmailApp.EmailAppService emailApp, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
     public async Task DeliverAsync(Guid emailId, string claim, CancellationToken cancellationToken)
     {
@@ -67,10 +67,27 @@ public sealed class OutboxDelivery(
             return;
         }
 
+        var (verdict, decision) = await uses.AtSendAsync(email.Id, cancellationToken);
+        if (verdict == EmailUses.Verdict.Wait)
+        {
+            // The plan's last uses are on emails leaving this moment: look again in a moment.
+            email.Status = email.IsScheduled && email.CommentId is null ? OutboundStatus.Scheduled : OutboundStatus.Queued;
+            email.NextAttemptAt = clock.GetUtcNow() + TimeSpan.FromMilliseconds(1000 + Random.Shared.Next(2000));
+            email.Attempts = Math.Max(0, email.Attempts - 1);
+            Release(email);
+            await SaveAsync(cancellationToken);
+            return;
+        }
+        if (verdict == EmailUses.Verdict.Refuse)
+        {
+            await RefuseAtLimitAsync(email, decision, cancellationToken);
+            return;
+        }
+
         SendResult result;
         try
         {
-            using var message = builder.Build(email);
+            using var message = builder.Build(email, await emailApp.WatermarkShownAsync(cancellationToken));
             result = await senders.For(account).SendAsync(account, message, cancellationToken);
         }
         catch (SendFailure failure)
@@ -103,13 +120,35 @@ public sealed class OutboxDelivery(
             await threads.RememberAsync(db, providerId, email.TaskId, email.CommentId, email.Id, ThreadIdSource.Provider, now, cancellationToken);
         }
         OutboxActivity.Sent(db, email, now);
-        await SaveAsync(cancellationToken);
+        await SaveSentAsync(cancellationToken);
         OutboundLog.Sent(logger, email.Id, account.Id, result.ProviderMessageId);
         if (result.ServerMaxSize is { } size && size != account.SmtpMaxSize)
         {
             await db.MailAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.SmtpMaxSize, size), cancellationToken);
         }
         sentCopies.Enqueue(email.Id);
+    }
+
+    /// <summary>
+    /// The plan's uses are all sent. A scheduled email (nobody at the keyboard, not yet in the
+    /// activity) is held for its author, who is told and may cancel it or, once the plan allows,
+    /// edit it to send it. One queued to leave now (two raced for the last use) fails with the reason.
+    /// </summary>
+    private async Task RefuseAtLimitAsync(OutboundEmail email, Plans.PlanDecision decision, CancellationToken cancellationToken)
+    {
+        var reason = decision.Message ?? "The plan's email uses are all sent.";
+        if (email.CommentId is not null)
+        {
+            await FailAsync(email, decision.Code!, reason, cancellationToken);
+            return;
+        }
+        email.Status = OutboundStatus.Held;
+        email.FailureCode = decision.Code;
+        email.FailureReason = Cap(reason + " Cancel it, or once the plan allows more emails, edit it to send it.");
+        Release(email);
+        OutboxActivity.HeldAtLimit(db, email, clock.GetUtcNow());
+        await SaveAsync(cancellationToken);
+        OutboundLog.HeldAtLimit(logger, email.Id);
     }
 
     /// <summary>Transient and attempts left: back to the queue after a back-off. Otherwise the end, with code and reason.</summary>
@@ -160,6 +199,18 @@ public sealed class OutboxDelivery(
         using (await gate.EnterAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The Sent status and its use, counted by one increment, in one transaction.</summary>
+    private async Task SaveSentAsync(CancellationToken cancellationToken)
+    {
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await EmailUses.CountOneAsync(db, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

@@ -4,6 +4,7 @@ using Mailroom.Accounts;
 using Mailroom.Hosting;
 using Mailroom.Inbound;
 using Mailroom.People;
+using Mailroom.Plans;
 using Mailroom.Storage;
 using Mailroom.Tasks;
 using Microsoft.EntityFrameworkCore;
@@ -19,12 +20,13 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class OutboxService(
     MailroomDb db, TaskService tasks, AccountService accounts, ThreadHeaders threadHeaders, OutboxActivity activity, OutboxSizeLimits sizeLimits,
-    BlobStore blobs, OutboxSignal signal, TimeProvider clock, ILogger<OutboxService> logger)
+    BlobStore blobs, OutboxSignal signal, EmailUses uses, PlanGates gates, TimeProvider clock, ILogger<OutboxService> logger)
 {
     /// <summary>Stores the email; sent at once (its comment and activity line saved with it) or, with a future SendAt, when due.</summary>
     public async Task<OutboundEmailView> QueueAsync(User actor, Guid taskId, ComposeRequest request, CancellationToken ct)
     {
         var (task, _) = await tasks.FindAsync(actor, taskId, write: true, ct);
+        await RequirePlanAllowsAsync(request, null, ct);
         var email = new OutboundEmail { TaskId = task.Id, AuthorUserId = actor.Id, FromAddress = "", MessageId = "", CreatedAt = clock.GetUtcNow() };
         await FillAsync(actor, email, request, keepAttachments: false, ct);
         email.MessageId = ThreadHeaders.NewMessageId(email.FromAddress);
@@ -80,6 +82,7 @@ public sealed class OutboxService(
     public async Task<OutboundEmailView> UpdateScheduledAsync(User actor, Guid emailId, ComposeRequest request, CancellationToken ct)
     {
         var email = await EditableAsync(actor, emailId, ct);
+        await RequirePlanAllowsAsync(request, email.Id, ct);
         await FillAsync(actor, email, request, keepAttachments: request.Attachments.Count == 0, ct);
         await ScheduleOrShowAsync(email, ct);
         await SaveEditAsync(ct);
@@ -123,6 +126,20 @@ public sealed class OutboxService(
             OutboxActivity.Held(context, email, commentId, clock.GetUtcNow());
             OutboundLog.Held(logger, email.Id);
         }
+    }
+
+    /// <summary>
+    /// The plan's say, before anything is stored: a time to leave needs Scheduling; an email
+    /// leaving now needs a use left (counting the ones already on their way).
+    /// </summary>
+    private async Task RequirePlanAllowsAsync(ComposeRequest request, Guid? emailId, CancellationToken ct)
+    {
+        if (request.SendAt is { } at && at > clock.GetUtcNow())
+        {
+            await gates.RequireAsync(PlanFeature.Scheduling, ct);
+            return;
+        }
+        await uses.RequireMaySendNowAsync(emailId, ct);
     }
 
     /// <summary>Due now: the comment, its activity line and its thread id, saved with the row. Later: the row only, for its author.</summary>

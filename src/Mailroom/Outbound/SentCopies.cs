@@ -79,7 +79,9 @@ public sealed class SentCopies(
             {
                 return;
             }
-            var outcome = await CopyAsync(db, email, account, cancellationToken);
+            // The copy is built as the email was: with the footer if the plan still shows it (it was built a moment ago).
+            var watermark = await scope.ServiceProvider.GetRequiredService<EmailApp.EmailAppService>().WatermarkShownAsync(cancellationToken);
+            var outcome = await CopyAsync(db, email, account, watermark, cancellationToken);
             await db.OutboundEmails.Where(e => e.Id == emailId).ExecuteUpdateAsync(s => s.SetProperty(e => e.SentCopyAt, clock.GetUtcNow()), cancellationToken);
             OutboundLog.SentCopy(logger, emailId, outcome);
         }
@@ -93,7 +95,7 @@ public sealed class SentCopies(
         }
     }
 
-    private async Task<string> CopyAsync(MailroomDb db, OutboundEmail email, MailAccount account, CancellationToken cancellationToken)
+    private async Task<string> CopyAsync(MailroomDb db, OutboundEmail email, MailAccount account, bool watermark, CancellationToken cancellationToken)
     {
         var savesItself = ProviderCatalog.Find(account.Provider)?.SavesSentCopy ?? account.ServerSavesSentCopy;
         using var imap = await connector.OpenImapAsync(account, await credentials.GetAsync(account, afterRefusal: false, cancellationToken), cancellationToken);
@@ -139,7 +141,7 @@ public sealed class SentCopies(
         {
             return "a copy was already in Sent";
         }
-        using var message = builder.Build(email);
+        using var message = builder.Build(email, watermark);
         await sent.AppendAsync(new AppendRequest(message, MessageFlags.Seen), cancellationToken);
         await imap.DisconnectAsync(true, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return "appended a copy to Sent";
