@@ -11,7 +11,12 @@ public static class WorkspacesApi
 {
     public sealed record SetupRequest(string WorkspaceName, string OwnerName, string Email, string Password);
     public sealed record SetupResponse(Guid WorkspaceId, Guid UserId, string Token);
-    public sealed record WorkspaceResponse(Guid Id, string Name, string PlanId, string PlanName, IntegrationPermission IntegrationPermission, PlanLimits Limits, bool PlanPinned);
+    /// <summary>
+    /// <see cref="EmailUses"/>: emails sent from tasks so far, against <see cref="EmailUsesLimit"/>
+    /// (null: unlimited); <see cref="EmailAccounts"/>: linked mailboxes, against <see cref="EmailAccountsLimit"/> (free accounts and bought slots).
+    /// </summary>
+    public sealed record WorkspaceResponse(Guid Id, string Name, string PlanId, string PlanName, IntegrationPermission IntegrationPermission, PlanLimits Limits, bool PlanPinned,
+        int EmailUses, int? EmailUsesLimit, int EmailAccounts, int EmailAccountsLimit);
     public sealed record SettingsRequest(IntegrationPermission IntegrationPermission);
     public sealed record PlanRequest(string PlanId);
 
@@ -38,14 +43,14 @@ public static class WorkspacesApi
     private static async Task<Ok<WorkspaceResponse>> GetAsync(WorkspaceService workspaces, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         await db.RequireAsync(http.User, ct);
-        return TypedResults.Ok(await DescribeAsync(workspaces, await workspaces.GetAsync(ct), ct));
+        return TypedResults.Ok(await DescribeAsync(workspaces, await workspaces.GetAsync(ct), http.RequestServices, ct));
     }
 
     private static async Task<Ok<WorkspaceResponse>> UpdateSettingsAsync(SettingsRequest request, WorkspaceService workspaces, MailroomDb db, HttpContext http, CancellationToken ct)
     {
         var user = await db.RequireAsync(http.User, ct);
         var workspace = await workspaces.SetIntegrationPermissionAsync(user, request.IntegrationPermission, ct);
-        return TypedResults.Ok(await DescribeAsync(workspaces, workspace, ct));
+        return TypedResults.Ok(await DescribeAsync(workspaces, workspace, http.RequestServices, ct));
     }
 
     /// <summary>
@@ -60,9 +65,12 @@ public static class WorkspacesApi
             "The plan changes through billing, so that an upgrade is charged: use the Billing page, or POST /api/billing/plan with an Idempotency-Key.");
     }
 
-    private static async Task<WorkspaceResponse> DescribeAsync(WorkspaceService workspaces, Workspace workspace, CancellationToken ct)
+    private static async Task<WorkspaceResponse> DescribeAsync(WorkspaceService workspaces, Workspace workspace, IServiceProvider services, CancellationToken ct)
     {
         var plan = await workspaces.CurrentPlanAsync(ct);
-        return new WorkspaceResponse(workspace.Id, workspace.Name, plan.Id, plan.Name, workspace.IntegrationPermission, plan.Limits, workspaces.PinnedPlan is not null);
+        var uses = await services.GetRequiredService<Outbound.EmailUses>().UsageAsync(ct);
+        var accounts = await services.GetRequiredService<Accounts.AccountAllowance>().UsageAsync(ct);
+        return new WorkspaceResponse(workspace.Id, workspace.Name, plan.Id, plan.Name, workspace.IntegrationPermission, plan.Limits, workspaces.PinnedPlan is not null,
+            uses.Sent, uses.Limit, accounts.Linked, accounts.Limit);
     }
 }
