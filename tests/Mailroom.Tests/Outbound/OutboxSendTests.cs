@@ -24,7 +24,8 @@ public class OutboxSendTests(OutboxMailFixture fixture) : IClassFixture<OutboxMa
     }
 
     /// <summary>Mailroom with mia, who linked her mailbox (sending as "Mia from Acme"), and a task she can write on.</summary>
-    internal static async Task<Scene> SceneAsync(OutboxMailFixture fixture, Database database, IDictionary<string, string>? settings = null)
+    /// <remarks>On <paramref name="plan"/>: Enterprise unless a test is about a smaller plan's limits (Send later, several accounts).</remarks>
+    internal static async Task<Scene> SceneAsync(OutboxMailFixture fixture, Database database, IDictionary<string, string>? settings = null, string plan = "enterprise")
     {
         var all = Settings;
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
@@ -33,6 +34,7 @@ public class OutboxSendTests(OutboxMailFixture fixture) : IClassFixture<OutboxMa
         }
         var server = await MailroomServer.StartAsync(database, all);
         await server.SetupAsync();
+        await server.UsePlanAsync(plan);
         var (mia, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var account = await miaClient.LinkAsync(fixture.Custom("mia", OutboxMailFixture.MiaPassword, sendAsName: "Mia from Acme"));
         var (_, list) = await server.Http.SpaceWithListAsync();
