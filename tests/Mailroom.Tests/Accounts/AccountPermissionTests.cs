@@ -15,6 +15,8 @@ public class AccountPermissionTests(MailServerFixture fixture) : IClassFixture<M
     {
         await using var server = await AccountLinkingTests.StartAsync(database);
         await server.SetupAsync();
+        // Two mailboxes: a plan that includes two.
+        await server.UsePlanAsync("enterprise");
         var (_, adaClient) = await server.Http.AddMemberAsync("Ada Admin", "ada@acme.test", "Admin");
         var (_, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var (_, maxClient) = await server.Http.AddMemberAsync("Max Member", "max@acme.test", "Member");

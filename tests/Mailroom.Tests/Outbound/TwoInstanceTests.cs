@@ -59,6 +59,14 @@ public class TwoInstanceTests(ITestOutputHelper output)
 
             var token = await first.SetupAsync();
             second.Http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+            // Enterprise's two free accounts and two bought slots (recorded, not charged: no payment processor).
+            await first.UsePlanAsync("enterprise");
+            using (var buy = new HttpRequestMessage(HttpMethod.Post, "/api/billing/slots") { Content = System.Net.Http.Json.JsonContent.Create(new { quantity = Accounts - 2 }) })
+            {
+                buy.Headers.Add("Idempotency-Key", "two-instance-slots");
+                using var bought = await first.Http.SendAsync(buy);
+                await Api.EnsureAsync(bought);
+            }
             var (_, list) = await first.Http.SpaceWithListAsync();
             var tasks = new List<TasksApi.TaskItem>();
             for (var i = 0; i < 10; i++)
@@ -96,6 +104,11 @@ public class TwoInstanceTests(ITestOutputHelper output)
                 sentLines = await db.TaskActivities.AsNoTracking().Where(a => a.Kind == ActivityKind.EmailSent).ToListAsync();
             }
             Assert.Equal(Emails, emails.Count);
+            // Each email counted one use, whichever server sent it (the counter is raised in the save that records it Sent).
+            await using (var db = WatchRows.Open(first))
+            {
+                Assert.Equal(Emails, await db.Workspaces.Select(w => w.EmailUses).SingleAsync());
+            }
             // Claimed once each: a second claim (by the other server, or after a lease ran out) counts as an attempt.
             Assert.All(emails, e => Assert.Equal((OutboundStatus.Sent, 1, (string?)null, (string?)null), (e.Status, e.Attempts, e.FailureCode, e.LeaseOwner)));
             Assert.Equal(emails.Select(e => e.CommentId).Order(), sentLines.Select(a => a.CommentId).Order());
