@@ -2,6 +2,7 @@ using Mailroom.Permissions;
 using System.Net;
 using System.Net.Http.Json;
 using Mailroom.Accounts;
+using Mailroom.Billing;
 using Mailroom.EmailApp;
 using Mailroom.Inbound;
 using Mailroom.Integrations;
@@ -200,6 +201,7 @@ public class OutboxScheduleTests(OutboxMailFixture fixture) : IClassFixture<Outb
         services.AddEmailApp();
         services.AddNotifications();
         services.AddPermissions();
+        services.AddBilling(configuration);
         services.AddAccounts();
         services.AddOutbound();
         return services.BuildServiceProvider();
