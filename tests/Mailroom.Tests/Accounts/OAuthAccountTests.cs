@@ -214,6 +214,35 @@ public class OAuthAccountTests(OAuthFixture fixture) : IClassFixture<OAuthFixtur
     }
 
     /// <summary>Start → provider → callback, as a browser follows the redirects; returns where Mailroom landed the member.</summary>
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Link_BeyondThePlansAccounts_IsRefusedAtTheStart_AndAtTheCallbackIfTheLimitCameMeanwhile(Database database)
+    {
+        fixture.Provider.RefuseRefresh = false;
+        fixture.Provider.DenyConsent = null;
+        await using var server = await StartAsync(database);
+        var (miaCookies, mia) = await MemberAsync(server);
+        var (maxCookies, max) = await MemberAsync(server, "Max Member", "max@acme.test");
+        using var _m = mia;
+        using var _x = max;
+        Assert.StartsWith("/settings/email-accounts?linked=", await FollowFlowAsync(server, "google", miaCookies));
+
+        // Free Forever includes one account: Max is sent back before he signs in at the provider, and told why.
+        var refused = await GetAsync(server, "/settings/email-accounts/oauth/google/start", maxCookies);
+        Assert.Equal("/settings/email-accounts?problem=plan_email_accounts_reached", refused);
+        var page = WebUtility.HtmlDecode(await WebForm.GetAsync(server, refused!, maxCookies));
+        Assert.Contains("Free Forever includes 1 email account, and it is in use.", page);
+
+        // On Business (two) he may start; the workspace moves back to Free before he returns: nothing is linked.
+        await server.UsePlanAsync("business");
+        var toProvider = await GetAsync(server, "/settings/email-accounts/oauth/google/start", maxCookies);
+        var back = await GetAsync(server, toProvider!, []);
+        await server.UsePlanAsync("free");
+        Assert.Equal("/settings/email-accounts?problem=plan_email_accounts_reached", await GetAsync(server, back!, maxCookies));
+        Assert.Empty(await max.GetAsync<List<Account>>("/api/accounts"));
+        Assert.Single(await server.Http.GetAsync<List<Account>>("/api/accounts"));
+    }
+
     internal static async Task<string> FollowFlowAsync(MailroomServer server, string provider, IReadOnlyList<string> cookies, string query = "")
     {
         var toProvider = await GetAsync(server, $"/settings/email-accounts/oauth/{provider}/start{query}", cookies);
