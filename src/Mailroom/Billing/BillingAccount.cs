@@ -23,6 +23,9 @@ public sealed class BillingAccount
 
     public DateTimeOffset? LastRenewalAttemptAt { get; set; }
 
+    /// <summary>A smaller plan the owner chose: the workspace moves to it at <see cref="RenewsOn"/> (a downgrade takes effect at renewal).</summary>
+    public string? PendingPlanId { get; set; }
+
     /// <summary>Optimistic concurrency: two instances renewing at once, one wins.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -28,6 +28,9 @@ public sealed class LedgerLine
     /// <summary>Unique per workspace: a request retried with the same key finds this line instead of charging again.</summary>
     public required string IdempotencyKey { get; set; }
 
+    /// <summary>For a plan change (and a renewal): the plan the line is about, by catalog id.</summary>
+    public string? PlanId { get; set; }
+
     public Guid? UserId { get; set; }
     public string? DeclineCode { get; set; }
     public string? DeclineMessage { get; set; }

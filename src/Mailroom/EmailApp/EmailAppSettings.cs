@@ -10,6 +10,12 @@ public sealed class EmailAppSettings
     public bool AllSpaces { get; set; } = true;
     public List<Guid> SpaceIds { get; set; } = [];
     public ReplyMode ReplyMode { get; set; } = ReplyMode.Threaded;
+    /// <summary>
+    /// The workspace turned off the "Sent using Mailroom" footer. Kept across a downgrade but
+    /// only honoured while the plan allows removing it.
+    /// </summary>
+    public bool WatermarkOff { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; } = DateTimeOffset.UtcNow;
 
     public bool IsEnabledFor(Guid spaceId) => Enabled && (AllSpaces || SpaceIds.Contains(spaceId));

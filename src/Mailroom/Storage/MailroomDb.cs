@@ -54,6 +54,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
     public DbSet<OutboundAttachment> OutboundAttachments => Set<OutboundAttachment>();
     public DbSet<AccountWatch> AccountWatches => Set<AccountWatch>();
     public DbSet<AccountGrant> AccountGrants => Set<AccountGrant>();
+    public DbSet<EmailRolePermissions> EmailRolePermissions => Set<EmailRolePermissions>();
     public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
     public DbSet<PaymentMethodOnFile> PaymentMethods => Set<PaymentMethodOnFile>();
     public DbSet<AccountSlot> AccountSlots => Set<AccountSlot>();
@@ -69,6 +70,7 @@ public abstract class MailroomDb(DbContextOptions options) : IdentityDbContext<U
         builder.ApplyConfiguration(new OutboundAttachmentMapping());
         builder.ApplyConfiguration(new AccountWatchMapping());
         builder.ApplyConfiguration(new AccountGrantMapping());
+        builder.ApplyConfiguration(new EmailRolePermissionsMapping());
         builder.ApplyConfiguration(new BillingAccountMapping());
         builder.ApplyConfiguration(new PaymentMethodOnFileMapping());
         builder.ApplyConfiguration(new AccountSlotMapping());

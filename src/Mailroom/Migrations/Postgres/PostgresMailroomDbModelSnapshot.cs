@@ -204,6 +204,10 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastRenewalAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PendingPlanId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ProcessorCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
@@ -278,6 +282,10 @@ namespace Mailroom.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ProcessorChargeId")
                         .HasMaxLength(255)
@@ -393,6 +401,9 @@ namespace Mailroom.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("WatermarkOff")
+                        .HasColumnType("boolean");
 
                     b.HasKey("WorkspaceId");
 
@@ -1029,6 +1040,36 @@ namespace Mailroom.Migrations.Postgres
                     b.ToTable("AccountGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Mailroom.Permissions.EmailRolePermissions", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AdminAddAccounts")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("AdminSendEmail")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("MemberAddAccounts")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("MemberSendEmail")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("WorkspaceId");
+
+                    b.HasIndex("UpdatedBy");
+
+                    b.ToTable("EmailRolePermissions", (string)null);
+                });
+
             modelBuilder.Entity("Mailroom.Posts.Post", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1553,6 +1594,9 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("EmailUses")
+                        .HasColumnType("integer");
+
                     b.Property<int>("IntegrationPermission")
                         .HasColumnType("integer");
 
@@ -1896,6 +1940,20 @@ namespace Mailroom.Migrations.Postgres
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.EmailRolePermissions", b =>
+                {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedBy")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Mailroom.Workspaces.Workspace", null)
+                        .WithOne()
+                        .HasForeignKey("Mailroom.Permissions.EmailRolePermissions", "WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -198,6 +198,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long?>("LastRenewalAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PendingPlanId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProcessorCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -271,6 +275,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProcessorChargeId")
@@ -386,6 +394,9 @@ namespace Mailroom.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WatermarkOff")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("WorkspaceId");
@@ -1023,6 +1034,36 @@ namespace Mailroom.Migrations.Sqlite
                     b.ToTable("AccountGrants", (string)null);
                 });
 
+            modelBuilder.Entity("Mailroom.Permissions.EmailRolePermissions", b =>
+                {
+                    b.Property<Guid>("WorkspaceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AdminAddAccounts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AdminSendEmail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MemberAddAccounts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MemberSendEmail")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("UpdatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("WorkspaceId");
+
+                    b.HasIndex("UpdatedBy");
+
+                    b.ToTable("EmailRolePermissions", (string)null);
+                });
+
             modelBuilder.Entity("Mailroom.Posts.Post", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1547,6 +1588,9 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("EmailUses")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("IntegrationPermission")
                         .HasColumnType("INTEGER");
 
@@ -1886,6 +1930,20 @@ namespace Mailroom.Migrations.Sqlite
                     b.HasOne("Mailroom.People.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Mailroom.Permissions.EmailRolePermissions", b =>
+                {
+                    b.HasOne("Mailroom.People.User", null)
+                        .WithMany()
+                        .HasForeignKey("UpdatedBy")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Mailroom.Workspaces.Workspace", null)
+                        .WithOne()
+                        .HasForeignKey("Mailroom.Permissions.EmailRolePermissions", "WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
