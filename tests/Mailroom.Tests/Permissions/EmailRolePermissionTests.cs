@@ -53,6 +53,14 @@ public class EmailRolePermissionTests(OutboxMailFixture fixture) : IClassFixture
         var server = await MailroomServer.StartAsync(database, settings);
         await server.SetupAsync();
         await server.UsePlanAsync("business-plus");
+        // Room for the mailboxes the cases link (the plan's two free accounts are Mia's and the one a
+        // case links; its OAuth start asks for one more): slots recorded, not charged (no processor).
+        using (var buy = new HttpRequestMessage(HttpMethod.Post, "/api/billing/slots") { Content = JsonContent.Create(new { quantity = 2 }) })
+        {
+            buy.Headers.Add("Idempotency-Key", "role-permission-slots");
+            using var bought = await server.Http.SendAsync(buy);
+            await Api.EnsureAsync(bought);
+        }
         var (ada, adaClient) = await server.Http.AddMemberAsync("Ada Admin", "ada@acme.test", "Admin");
         var (mia, miaClient) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         var (_, gusClient) = await server.Http.AddMemberAsync("Gus Guest", "gus@client.example", "Guest");
