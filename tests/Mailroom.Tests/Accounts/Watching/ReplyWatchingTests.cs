@@ -127,4 +127,41 @@ public class ReplyWatchingTests(WatchMailFixture fixture) : IClassFixture<WatchM
         Assert.All(rows, r => Assert.Equal("Posted", r.Status.ToString()));
         Assert.Equal(3, Assert.Single(await s.CommentsAsync()).Replies.Count);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task ReplyLandingWhileACatchUpRuns_IsImported_WithoutWaitingForTheNextMail(Database database)
+    {
+        // IDLE is re-issued only after 10 minutes here, so nothing but the watcher noticing the
+        // mail that came during its own catch-up can bring the last reply in within the test.
+        var server = await MailroomServer.StartAsync(database, WatchScenario.Settings(new Dictionary<string, string>
+        {
+            ["Mailroom:Accounts:Watch:IdleRefresh"] = "00:10:00",
+        }));
+        await using var _ = server;
+        var s = await WatchScenario.CreateAsync(server, fixture.Mail, fixture.NextUser(), WatchMailFixture.Password);
+        server.Kill();
+
+        const int Backlog = 200;
+        await s.DeliverAllAsync(Enumerable.Range(1, Backlog).Select(i => ("Re: quote", $"Backlog answer number {i}.")), s.SentMessageId);
+        await Until.TrueAsync(async () => await s.HighestUidAsync() >= Backlog, $"the {Backlog} replies to reach the mailbox", TimeSpan.FromSeconds(60), () => fixture.Mail.MailLog);
+
+        await server.StartAsync();
+        // The catch-up's SEARCH ran before its first import: a reply delivered now is not in it.
+        await Until.TrueAsync(async () => (await WatchRows.ImportedAsync(server, s.AccountId)).Count > 0, "the catch-up to import its first reply", TimeSpan.FromSeconds(60), () => server.Log);
+        var lateId = await s.DeliverAsync("Re: quote", "The late answer: yes, Thursday.", s.SentMessageId);
+        await s.WaitInMailboxAsync(lateId);
+        var importedWhenItLanded = (await WatchRows.ImportedAsync(server, s.AccountId)).Count;
+        // The premise: the catch-up was still fetching (more IMAP commands to come) when it landed.
+        Assert.True(importedWhenItLanded < Backlog - 10, $"The catch-up had imported {importedWhenItLanded} of {Backlog} when the late reply landed: too far to be sure it was still running.");
+
+        // Nothing more arrives: the late reply is imported all the same.
+        await s.WaitForCommentAsync("The late answer", TimeSpan.FromSeconds(60));
+        await server.Http.WaitUntilProcessedAsync();
+        var rows = await WatchRows.ImportedAsync(server, s.AccountId);
+        Assert.Equal(Backlog + 1, rows.Count);
+        Assert.Equal(Backlog + 1, rows.Select(r => r.MessageIdHeader).Distinct().Count());
+        Assert.Contains(rows, r => r.MessageIdHeader?.Trim('<', '>') == lateId);
+        Assert.Equal(Backlog + 1, Assert.Single(await s.CommentsAsync()).Replies.Count);
+    }
 }

@@ -89,6 +89,21 @@ internal sealed class WatchScenario
     /// <summary>Max answers (or writes) to the watched mailbox; delivered by the provider's MX as mail from outside is.</summary>
     public async Task<string> DeliverAsync(string subject, string text, params string[] inReplyTo)
     {
+        var message = Reply(subject, text, inReplyTo);
+        await Mail.DeliverAsync(message, User);
+        return message.MessageId!;
+    }
+
+    /// <summary>Several of Max's messages in one session of the provider's MX (a burst); returns their Message-IDs.</summary>
+    public async Task<List<string>> DeliverAllAsync(IEnumerable<(string Subject, string Text)> messages, params string[] inReplyTo)
+    {
+        var built = messages.Select(m => Reply(m.Subject, m.Text, inReplyTo)).ToList();
+        await Mail.DeliverAsync(built.Select(m => (m, User)));
+        return built.Select(m => m.MessageId!).ToList();
+    }
+
+    private MimeMessage Reply(string subject, string text, string[] inReplyTo)
+    {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Max Outside", Mail.Address("max")));
         message.To.Add(MailboxAddress.Parse(Mail.Address(User)));
@@ -103,8 +118,7 @@ internal sealed class WatchScenario
             }
         }
         message.Body = new TextPart("plain") { Text = text };
-        await Mail.DeliverAsync(message, User);
-        return message.MessageId;
+        return message;
     }
 
     /// <summary>Waits until the message is in the INBOX; returns when it was seen there.</summary>
