@@ -143,6 +143,7 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
             await db.MailAccounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Health, AccountHealth.Active)
                 .SetProperty(a => a.LastErrorCode, (string?)null), cancellationToken);
+            await ForgetRefusalsAsync(id, cancellationToken);
         }
         return result;
     }
@@ -171,10 +172,16 @@ public sealed class AccountService(MailroomDb db, ConnectionTester tester, Accou
             account.Health = AccountHealth.Active;
             account.LastErrorCode = null;
             await db.SaveChangesAsync(cancellationToken);
+            await ForgetRefusalsAsync(account.Id, cancellationToken);
             AccountsLog.Reauthenticated(logger, account.Id, actor.Id);
         }
         return result;
     }
+
+    /// <summary>The logins refused before the credentials were fixed no longer count in a row (watcher's and outbox's alike).</summary>
+    private Task<int> ForgetRefusalsAsync(Guid accountId, CancellationToken cancellationToken) =>
+        db.AccountWatches.Where(w => w.AccountId == accountId && w.ConsecutiveAuthFailures > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveAuthFailures, 0), cancellationToken);
 
     /// <summary>How the account's email leaves: Graph only for a Microsoft account linked through OAuth (Graph takes no password).</summary>
     public async Task<AccountView> SetSendViaAsync(User actor, Guid id, SendVia sendVia, CancellationToken cancellationToken)

@@ -35,4 +35,7 @@ internal static partial class OutboundLog
 
     [LoggerMessage(EventId = 3711, Level = LogLevel.Information, Message = "Outbox email {EmailId} held: the plan's email uses are all sent")]
     public static partial void HeldAtLimit(ILogger logger, Guid emailId);
+
+    [LoggerMessage(EventId = 3712, Level = LogLevel.Warning, Message = "Account {AccountId}: its SMTP login was refused ({Failures} in a row; needs re-authentication: {NeedsReauthentication})")]
+    public static partial void LoginRefused(ILogger logger, Guid accountId, int failures, bool needsReauthentication);
 }

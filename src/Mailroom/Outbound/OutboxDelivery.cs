@@ -1,4 +1,5 @@
 using Mailroom.Accounts;
+using Mailroom.Accounts.Watching;
 using Mailroom.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class OutboxDelivery(
     MailroomDb db, MailSenders senders, OutboundMessageBuilder builder, OutboxActivity activity, ThreadResolver threads, SentCopies sentCopies,
-    EmailUses uses, EmailApp.EmailAppService emailApp, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
+    EmailUses uses, EmailApp.EmailAppService emailApp, WatchLeases health, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
     public async Task DeliverAsync(Guid emailId, string claim, CancellationToken cancellationToken)
     {
@@ -93,6 +94,12 @@ public sealed class OutboxDelivery(
         catch (SendFailure failure)
         {
             await FailedAttemptAsync(email, failure.Code, failure.Message, failure.Permanent, cancellationToken);
+            if (failure.AuthenticationRefused)
+            {
+                // Counted with the watcher's refused logins: repeated ones mean re-authentication (a network error never does).
+                var (failures, reauthenticate) = await health.RecordSendRefusedAsync(account.Id, cancellationToken);
+                OutboundLog.LoginRefused(logger, account.Id, failures, reauthenticate);
+            }
             return;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -103,6 +110,18 @@ public sealed class OutboxDelivery(
             return;
         }
 
+        if (account.LastErrorCode == AccountProblems.AuthenticationRefused)
+        {
+            // It logged in: earlier refusals no longer count in a row (before the outcome, so whoever sees it sent sees the account so).
+            try
+            {
+                await health.RecordSendLoginAsync(account.Id, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                OutboundLog.DeliveryCrashed(logger, e, email.Id);
+            }
+        }
         var now = clock.GetUtcNow();
         email.Status = OutboundStatus.Sent;
         email.SentAt = now;

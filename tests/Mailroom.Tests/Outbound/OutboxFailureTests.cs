@@ -159,6 +159,76 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, email.Id));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Send_WithAPasswordTheProviderNoLongerTakes_FailsWithNemail002_AndOnlyRefusalsInARowMeanReauthentication(Database database)
+    {
+        // No watcher: every login refused here is the outbox's. One attempt per email: a network error fails it at once, instead of later.
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database, new Dictionary<string, string>
+        {
+            ["Mailroom:Accounts:Watch:Enabled"] = "false",
+            ["Mailroom:Outbox:MaxAttempts"] = "1",
+        });
+        async Task<Email> SendAsync(string subject)
+        {
+            var queued = await scene.Mia.QueueAsync(scene.TaskId, Form(scene.Account.Id, "max@mail.test", subject, "<p>Hello Max.</p>"));
+            return await scene.Mia.WaitForOutcomeAsync(scene.TaskId, queued.Id, TimeSpan.FromSeconds(40));
+        }
+        async Task<AccountView> AccountAsync() => Assert.Single(await scene.Mia.GetAsync<List<AccountView>>("/api/accounts"));
+        async Task RefusedAsync(string subject)
+        {
+            var failed = await SendAsync(subject);
+            Assert.True((failed.Status, failed.FailureCode) == ("Failed", "NEMAIL_002"), $"{failed.Status} {failed.FailureCode} {failed.FailureReason}");
+            Assert.Contains("refused the login", failed.FailureReason);
+        }
+
+        // Mia changes her password at the provider and does not tell Mailroom.
+        await fixture.Mail.SetPasswordAsync("mia", "a-new-password-mailroom-does-not-know");
+        try
+        {
+            await RefusedAsync("First try");
+            await RefusedAsync("Second try");
+            // Two refused logins in a row, under the threshold of 3: the account says NEMAIL_002 but is not flagged.
+            Assert.Equal(("Active", "NEMAIL_002"), ((await AccountAsync()).Health, (await AccountAsync()).LastErrorCode));
+
+            // The provider cannot be reached: a network error, not a third refusal.
+            await fixture.Mail.StopImapAsync();
+            try
+            {
+                var lost = await SendAsync("Third try");
+                Assert.True((lost.Status, lost.FailureCode) == ("Failed", "network"), $"{lost.Status} {lost.FailureCode} {lost.FailureReason}");
+            }
+            finally
+            {
+                await fixture.Mail.StartImapAsync();
+            }
+            Assert.Equal("Active", (await AccountAsync()).Health);
+
+            // Mia puts the old password back: the next email logs in, and the refusals start over.
+            await fixture.Mail.SetPasswordAsync("mia", OutboxMailFixture.MiaPassword);
+            var sent = await SendAsync("Fourth try");
+            Assert.True(sent.Status == "Sent", $"{sent.Status} {sent.FailureCode} {sent.FailureReason}");
+            Assert.Equal(("Active", (string?)null), ((await AccountAsync()).Health, (await AccountAsync()).LastErrorCode));
+
+            await fixture.Mail.SetPasswordAsync("mia", "a-new-password-mailroom-does-not-know");
+            await RefusedAsync("Fifth try");
+            await RefusedAsync("Sixth try");
+            Assert.Equal("Active", (await AccountAsync()).Health);
+            Assert.DoesNotContain(await scene.Server.Http.GetAsync<List<WatchScenario.Notification>>("/api/notifications"), n => n.AccountId == scene.Account.Id);
+
+            // The third refusal in a row: the account needs re-authentication, and the owner (an admin who did not link it) is told once.
+            await RefusedAsync("Seventh try");
+            Assert.Equal(("NeedsReauthentication", "NEMAIL_002"), ((await AccountAsync()).Health, (await AccountAsync()).LastErrorCode));
+            var notice = Assert.Single(await scene.Server.Http.GetAsync<List<WatchScenario.Notification>>("/api/notifications"), n => n.AccountId == scene.Account.Id);
+            Assert.Contains("needs re-authentication", notice.Text);
+        }
+        finally
+        {
+            await fixture.Mail.SetPasswordAsync("mia", OutboxMailFixture.MiaPassword);
+        }
+        Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, (await scene.Mia.EmailsAsync(scene.TaskId)).Single(e => e.Status == "Sent").Id));
+    }
+
     private async Task<bool> KickedAsync(string user)
     {
         try

@@ -176,6 +176,73 @@ public sealed class WatchLeases(IServiceScopeFactory scopes, WriteGate gate, Acc
             await db.AccountWatches.Where(w => w.AccountId == accountId && w.HolderId == HolderId)
                 .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveAuthFailures, w => w.ConsecutiveAuthFailures + 1), cancellationToken);
         }
+        return await CountRefusalAsync(db, accountId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The outbox's SMTP login was refused (also after its retry with fresh credentials): counted
+    /// in a row with the watcher's refusals, towards the same <see cref="WatchOptions.AuthFailureThreshold"/>,
+    /// with the same NEMAIL_002 and the same one notice. Any server may record it (sending needs no
+    /// watch lease); the watch row is made when no watcher made it yet. Refusals from before a
+    /// re-authentication (a count at the threshold on an account that is no longer flagged) start over.
+    /// </summary>
+    public async Task<(int Failures, bool NeedsReauthentication)> RecordSendRefusedAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        var threshold = options.Value.AuthFailureThreshold;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        var flagged = await db.MailAccounts.AnyAsync(a => a.Id == accountId && a.Health == AccountHealth.NeedsReauthentication, cancellationToken);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            int counted;
+            using (await gate.EnterAsync(cancellationToken))
+            {
+                counted = await db.AccountWatches.Where(w => w.AccountId == accountId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveAuthFailures,
+                        w => w.ConsecutiveAuthFailures >= threshold && !flagged ? 1 : w.ConsecutiveAuthFailures + 1), cancellationToken);
+            }
+            if (counted == 1 || attempt == 1)
+            {
+                break;
+            }
+            db.AccountWatches.Add(new AccountWatch { AccountId = accountId, ConsecutiveAuthFailures = 1 });
+            try
+            {
+                using (await gate.EnterAsync(cancellationToken))
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                break;
+            }
+            catch (DbUpdateException)
+            {
+                // A watcher added the row a moment ago (counted again above), or the account was removed.
+                db.ChangeTracker.Clear();
+            }
+        }
+        return await CountRefusalAsync(db, accountId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The outbox logged in: the refusals in a row start over, and NEMAIL_002 is no longer the
+    /// account's last word (unless it needs re-authentication: only signing in again clears that).
+    /// </summary>
+    public async Task RecordSendLoginAsync(Guid accountId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MailroomDb>();
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            await db.AccountWatches.Where(w => w.AccountId == accountId && w.ConsecutiveAuthFailures > 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(w => w.ConsecutiveAuthFailures, 0), cancellationToken);
+            await db.MailAccounts.Where(a => a.Id == accountId && a.Health != AccountHealth.NeedsReauthentication && a.LastErrorCode == AccountProblems.AuthenticationRefused)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastErrorCode, (string?)null), cancellationToken);
+        }
+    }
+
+    /// <summary>A refusal just counted: NEMAIL_002 on the account, and at the threshold NeedsReauthentication with the admins told, once.</summary>
+    private async Task<(int Failures, bool NeedsReauthentication)> CountRefusalAsync(MailroomDb db, Guid accountId, CancellationToken cancellationToken)
+    {
         var failures = await db.AccountWatches.AsNoTracking().Where(w => w.AccountId == accountId).Select(w => w.ConsecutiveAuthFailures).FirstOrDefaultAsync(cancellationToken);
         var reauthenticate = failures >= options.Value.AuthFailureThreshold;
         var flipped = false;
