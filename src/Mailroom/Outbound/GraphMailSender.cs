@@ -20,7 +20,10 @@ public sealed class GraphMailSender(AccountCredentials credentials, IHttpClientF
 {
     public const string HttpClientName = "Mailroom.Graph";
 
-    public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken)
+    public Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken) => SendAsync(account, message, null, cancellationToken);
+
+    /// <summary>Graph has no session to keep: <paramref name="sessions"/> is not used.</summary>
+    public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, SmtpSessions? sessions, CancellationToken cancellationToken)
     {
         using var mime = new MemoryStream();
         await message.WriteToAsync(FormatOptions.Default, mime, cancellationToken);

@@ -10,8 +10,12 @@ namespace Mailroom.Outbound;
 /// </summary>
 public interface IMailSender
 {
-    /// <summary>Sends <paramref name="message"/> through <paramref name="account"/>. Throws <see cref="SendFailure"/>.</summary>
-    Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends <paramref name="message"/> through <paramref name="account"/>. Throws <see cref="SendFailure"/>.
+    /// With <paramref name="sessions"/>, an SMTP sender sends over a session kept open from an
+    /// earlier email of the account when there is one, and keeps its session there afterwards.
+    /// </summary>
+    Task<SendResult> SendAsync(MailAccount account, MimeMessage message, SmtpSessions? sessions, CancellationToken cancellationToken);
 }
 
 /// <summary>

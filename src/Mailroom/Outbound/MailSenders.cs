@@ -33,11 +33,11 @@ public sealed partial class MailSenders(SmtpMailSender smtp, GraphMailSender gra
 
     private sealed class AutoSender(MailSenders senders) : IMailSender
     {
-        public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken)
+        public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, SmtpSessions? sessions, CancellationToken cancellationToken)
         {
             try
             {
-                return await senders._smtp.SendAsync(account, message, cancellationToken);
+                return await senders._smtp.SendAsync(account, message, sessions, cancellationToken);
             }
             catch (SendFailure failure) when (SmtpAuthDisabled(failure))
             {
@@ -49,7 +49,7 @@ public sealed partial class MailSenders(SmtpMailSender smtp, GraphMailSender gra
                 }
                 account.SendVia = SendVia.Graph;
                 LogSwitched(senders._logger, account.Id);
-                return await senders._graph.SendAsync(account, message, cancellationToken);
+                return await senders._graph.SendAsync(account, message, sessions, cancellationToken);
             }
         }
     }

@@ -16,7 +16,10 @@ public sealed class OutboxDelivery(
     MailroomDb db, MailSenders senders, OutboundMessageBuilder builder, OutboxActivity activity, ThreadResolver threads, SentCopies sentCopies,
     EmailUses uses, EmailApp.EmailAppService emailApp, WatchLeases health, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
-    public async Task DeliverAsync(Guid emailId, string claim, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Guid emailId, string claim, CancellationToken cancellationToken) => await DeliverAsync(emailId, claim, null, cancellationToken);
+
+    /// <param name="sessions">The worker's open SMTP sessions: this email may leave over one an earlier email of its account left open.</param>
+    public async Task DeliverAsync(Guid emailId, string claim, SmtpSessions? sessions, CancellationToken cancellationToken)
     {
         var email = await db.OutboundEmails.Include(e => e.Attachments).FirstOrDefaultAsync(e => e.Id == emailId, cancellationToken);
         if (email is null || email.LeaseOwner != claim || email.Status != OutboundStatus.Sending)
@@ -25,7 +28,7 @@ public sealed class OutboxDelivery(
         }
         try
         {
-            await RunAsync(email, cancellationToken);
+            await RunAsync(email, sessions, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -41,7 +44,7 @@ public sealed class OutboxDelivery(
         }
     }
 
-    private async Task RunAsync(OutboundEmail email, CancellationToken cancellationToken)
+    private async Task RunAsync(OutboundEmail email, SmtpSessions? sessions, CancellationToken cancellationToken)
     {
         var account = await db.MailAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == email.AccountId, cancellationToken);
         if (account is null)
@@ -89,7 +92,7 @@ public sealed class OutboxDelivery(
         try
         {
             using var message = builder.Build(email, await emailApp.WatermarkShownAsync(cancellationToken));
-            result = await senders.For(account).SendAsync(account, message, cancellationToken);
+            result = await senders.For(account).SendAsync(account, message, sessions, cancellationToken);
         }
         catch (SendFailure failure)
         {

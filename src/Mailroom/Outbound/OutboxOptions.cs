@@ -30,6 +30,9 @@ public sealed class OutboxOptions : IValidatableObject
     [Range(1, 64)]
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>How long the worker keeps its logged-in SMTP sessions open once nothing is due, for the next email of a burst.</summary>
+    public TimeSpan KeepSessionsOpen { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The limit for a Custom server that advertises no SIZE (presets have the provider's own).</summary>
     public long DefaultSizeLimitBytes { get; set; } = 25L * 1024 * 1024;
 

@@ -31,12 +31,14 @@ public sealed class OutboxWorker(
         {
             return;
         }
+        // Open while there is email to send: the next round's emails of an account leave over the sessions this one left open.
+        await using var sessions = new SmtpSessions(options.Value.Concurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = options.Value.PollInterval;
             try
             {
-                if (await RunOnceAsync(stoppingToken) >= options.Value.BatchSize)
+                if (await RunOnceAsync(sessions, stoppingToken) >= options.Value.BatchSize)
                 {
                     continue;
                 }
@@ -54,6 +56,19 @@ public sealed class OutboxWorker(
             {
                 OutboundLog.RoundFailed(logger, e);
                 wait = TimeSpan.FromSeconds(1);
+            }
+            // Nothing more due now. The sessions stay open a moment: the next email of a burst (a
+            // member sending several, another server's queue) leaves over them; then they are closed,
+            // so none is held open while the worker sleeps.
+            var keep = options.Value.KeepSessionsOpen;
+            if (sessions.Count > 0 && wait > keep)
+            {
+                if (await signal.WaitAsync(keep, clock, stoppingToken))
+                {
+                    continue;
+                }
+                await sessions.CloseAllAsync();
+                wait -= keep;
             }
             await signal.WaitAsync(wait, clock, stoppingToken);
         }
@@ -73,7 +88,9 @@ public sealed class OutboxWorker(
     }
 
     /// <summary>Claims the emails due now and sends them, a few at once; returns how many it claimed.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    public Task<int> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(null, cancellationToken);
+
+    private async Task<int> RunOnceAsync(SmtpSessions? sessions, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
@@ -114,7 +131,7 @@ public sealed class OutboxWorker(
                 await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = o.Concurrency, CancellationToken = cancellationToken }, async (c, ct) =>
                 {
                     await using var deliveryScope = scopes.CreateAsyncScope();
-                    await deliveryScope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverAsync(c.Id, c.Claim, ct);
+                    await deliveryScope.ServiceProvider.GetRequiredService<OutboxDelivery>().DeliverAsync(c.Id, c.Claim, sessions, ct);
                     inFlight.TryRemove(c.Id, out _);
                 });
             }

@@ -16,21 +16,56 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed partial class SmtpMailSender(MailConnector connector, AccountCredentials credentials) : IMailSender
 {
-    public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, CancellationToken cancellationToken)
+    public async Task<SendResult> SendAsync(MailAccount account, MimeMessage message, SmtpSessions? sessions, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken);
+        var client = await KeptAsync(account, sessions, cancellationToken) ?? await OpenAsync(account, cancellationToken);
+        var keep = false;
         try
         {
             var maxSize = client.Capabilities.HasFlag(SmtpCapabilities.Size) ? (long)client.MaxSize : 0;
             // MailKit 4 returns the text of the final 250 reply; Outlook names the id it gave the message there.
             var reply = await client.SendAsync(message, cancellationToken);
-            await client.DisconnectAsync(true, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            keep = sessions is not null;
             return new SendResult(ProviderId(reply, message.MessageId ?? ""), ProviderCatalog.Find(account.Provider)?.SavesSentCopy ?? account.ServerSavesSentCopy, maxSize);
         }
         catch (Exception e) when (Classify(e, account, cancellationToken) is { } failure)
         {
             throw failure;
         }
+        finally
+        {
+            if (keep)
+            {
+                sessions!.Return(account, client);
+            }
+            else
+            {
+                // A failed send closes its session: a refused recipient or a 4xx leaves the next email a clean connection.
+                await SmtpSessions.CloseAsync(client);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A session kept from an earlier email of the account, if it still answers (NOOP): one the
+    /// server dropped meanwhile is closed before any of this email is said, so nothing is ever
+    /// sent twice for it; this email then opens a new one.
+    /// </summary>
+    private static async Task<ISmtpClient?> KeptAsync(MailAccount account, SmtpSessions? sessions, CancellationToken cancellationToken)
+    {
+        while (sessions?.Take(account) is { } kept)
+        {
+            try
+            {
+                await kept.NoOpAsync(cancellationToken);
+                return kept;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await SmtpSessions.CloseAsync(kept);
+            }
+        }
+        return null;
     }
 
     /// <summary>The SIZE the account's submission server advertises (0: none), learned by logging in.</summary>

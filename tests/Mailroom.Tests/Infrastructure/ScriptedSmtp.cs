@@ -31,6 +31,9 @@ public sealed class ScriptedSmtp : IAsyncDisposable
     /// <summary>The reply to an AUTH command (its whole line given); default: accepted.</summary>
     public Func<string, string> Auth { get; set; } = _ => "235 2.7.0 Authentication successful";
 
+    /// <summary>The reply to a RCPT command (its whole line given); default: accepted.</summary>
+    public Func<string, string> Rcpt { get; set; } = _ => "250 2.1.5 Ok";
+
     /// <summary>The reply to the final dot of DATA (the message given); default: Postfix's.</summary>
     public Func<byte[], string> DataReply { get; set; } = _ => "250 2.0.0 Ok: queued as 4XyZ";
 
@@ -83,8 +86,11 @@ public sealed class ScriptedSmtp : IAsyncDisposable
                     case "AUTH":
                         await Reply(Auth(line));
                         break;
-                    case "MAIL" or "RCPT":
+                    case "MAIL":
                         await Reply("250 2.1.0 Ok");
+                        break;
+                    case "RCPT":
+                        await Reply(Rcpt(line));
                         break;
                     case "DATA":
                         await Reply("354 End data with <CR><LF>.<CR><LF>");

@@ -229,6 +229,50 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         Assert.Single(await WaitForAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, (await scene.Mia.EmailsAsync(scene.TaskId)).Single(e => e.Status == "Sent").Id));
     }
 
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task EmailsDueTogether_LeaveOverKeptOpenSessions_AndARefusedRecipientFailsOnlyItsEmail(Database database)
+    {
+        // The submission server is a scripted peer (it counts logins); IMAP stays the real Dovecot.
+        await using var smtp = ScriptedSmtp.Start();
+        smtp.Rcpt = line => line.Contains("nobody@example.test", StringComparison.Ordinal) ? "550 5.1.1 <nobody@example.test>: Recipient address rejected" : "250 2.1.5 Ok";
+        await using var server = await MailroomServer.StartAsync(database, Settings);
+        await server.SetupAsync();
+        var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
+        using var _ = mia;
+        var account = await mia.LinkAsync(fixture.Mail.CustomAccount("mia", OutboxMailFixture.MiaPassword, smtpPort: smtp.Port));
+        var (_, list) = await server.Http.SpaceWithListAsync();
+        var task = await server.Http.CreateTaskAsync(list.Id, "Quote for the Berlin office");
+
+        // Twelve emails due at one moment (one of them to an address the server refuses), as a morning's scheduled batch is.
+        var at = DateTimeOffset.Now.AddSeconds(10);
+        var ids = new List<Guid>();
+        for (var i = 1; i <= 12; i++)
+        {
+            var to = i == 5 ? "nobody@example.test" : $"client{i}@example.test";
+            ids.Add((await mia.QueueAsync(task.Id, Form(account.Id, to, $"Quote {i}", $"<p>Quote number {i}.</p>", sendAt: at))).Id);
+        }
+        // Logins until now were the link's test and learning the server's SIZE, before anything was due.
+        var logins = smtp.Commands.Count(c => c.StartsWith("AUTH", StringComparison.Ordinal));
+        var outcomes = new List<Email>();
+        foreach (var id in ids)
+        {
+            outcomes.Add(await mia.WaitForOutcomeAsync(task.Id, id, TimeSpan.FromSeconds(40)));
+        }
+
+        var refused = outcomes[4];
+        Assert.True((refused.Status, refused.FailureCode) == ("Failed", "smtp_5.1.1"), $"{refused.Status} {refused.FailureCode} {refused.FailureReason}\n{server.Log}");
+        Assert.Contains("nobody@example.test was refused", refused.FailureReason);
+        Assert.All(outcomes.Where(e => e.Id != refused.Id), e => Assert.True(e.Status == "Sent", $"{e.Subject}: {e.Status} {e.FailureCode} {e.FailureReason}"));
+        Assert.Equal(11, smtp.Messages.Count);
+        Assert.Equal(11, smtp.Messages.Select(m => MimeMessage.Load(new MemoryStream(m)).Subject).Distinct().Count());
+        // Each email its own transaction, but far fewer logins than emails: at most one per sending slot (4), and one more after the refusal closed its session.
+        var commands = smtp.Commands;
+        Assert.Equal(12, commands.Count(c => c.StartsWith("MAIL FROM", StringComparison.Ordinal)));
+        var sessionLogins = commands.Count(c => c.StartsWith("AUTH", StringComparison.Ordinal)) - logins;
+        Assert.True(sessionLogins <= 5, $"{sessionLogins} logins for 12 emails:\n{string.Join("\n", commands)}");
+    }
+
     private async Task<bool> KickedAsync(string user)
     {
         try
