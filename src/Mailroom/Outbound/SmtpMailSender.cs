@@ -60,9 +60,10 @@ public sealed partial class SmtpMailSender(MailConnector connector, AccountCrede
                 await kept.NoOpAsync(cancellationToken);
                 return kept;
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception)
             {
                 await SmtpSessions.CloseAsync(kept);
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         return null;
