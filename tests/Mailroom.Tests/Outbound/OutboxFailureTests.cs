@@ -168,6 +168,8 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         {
             ["Mailroom:Accounts:Watch:Enabled"] = "false",
             ["Mailroom:Outbox:MaxAttempts"] = "1",
+            // Every email logs in anew (no session kept from the one before): what is counted is logins.
+            ["Mailroom:Outbox:KeepSessionsOpen"] = "00:00:00",
         });
         async Task<Email> SendAsync(string subject)
         {
@@ -218,7 +220,12 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
 
             // The third refusal in a row: the account needs re-authentication, and the owner (an admin who did not link it) is told once.
             await RefusedAsync("Seventh try");
+            // The account is flagged right after the email's outcome is recorded: waited for, not raced.
+            await Until.TrueAsync(async () => (await AccountAsync()).Health == "NeedsReauthentication", "the account to need re-authentication", TimeSpan.FromSeconds(10));
             Assert.Equal(("NeedsReauthentication", "NEMAIL_002"), ((await AccountAsync()).Health, (await AccountAsync()).LastErrorCode));
+            // The notice is written right after the flip: waited for, not raced.
+            await Until.TrueAsync(async () => (await scene.Server.Http.GetAsync<List<WatchScenario.Notification>>("/api/notifications")).Any(n => n.AccountId == scene.Account.Id),
+                "the owner to be told", TimeSpan.FromSeconds(10));
             var notice = Assert.Single(await scene.Server.Http.GetAsync<List<WatchScenario.Notification>>("/api/notifications"), n => n.AccountId == scene.Account.Id);
             Assert.Contains("needs re-authentication", notice.Text);
         }

@@ -48,7 +48,8 @@ public class OutboxOAuthTests(OAuthFixture fixture) : IClassFixture<OAuthFixture
     public async Task Send_WithATokenTheServerRefuses_RefreshesItOnce_AndSends_ButARevokedGrantFailsItWithNemail002(Database database)
     {
         fixture.Provider.RefuseRefresh = false;
-        await using var scene = await SceneAsync(database, "Google");
+        // Every email logs in anew (no session kept from the one before): what is tested is the login.
+        await using var scene = await SceneAsync(database, "Google", new Dictionary<string, string> { ["Mailroom:Outbox:KeepSessionsOpen"] = "00:00:00" });
 
         // The provider stops taking the token before its time: Dovecot refuses it, the sender asks for a fresh one, and sends.
         fixture.Provider.ExpireAccessTokens();
