@@ -14,7 +14,7 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class OutboxDelivery(
     MailroomDb db, MailSenders senders, OutboundMessageBuilder builder, OutboxActivity activity, ThreadResolver threads, SentCopies sentCopies,
-    EmailUses uses, EmailApp.EmailAppService emailApp, WatchLeases health, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
+    EmailUses uses, EmailApp.EmailAppService emailApp, Permissions.AccountPermissions permissions, WatchLeases health, WriteGate gate, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDelivery> logger)
 {
     public async Task DeliverAsync(Guid emailId, string claim, CancellationToken cancellationToken) => await DeliverAsync(emailId, claim, null, cancellationToken);
 
@@ -50,6 +50,16 @@ public sealed class OutboxDelivery(
         if (account is null)
         {
             await FailAsync(email, OutboxProblems.AccountRemoved, "The email account it was to leave through was removed.", cancellationToken);
+            return;
+        }
+        // Asked again when it leaves, not only when it was queued: a scheduled email whose author lost
+        // the right to send from the account meanwhile (the grant revoked, the role's "Send email" taken
+        // away, the member deactivated or made a guest) never leaves in the linker's name.
+        var author = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == email.AuthorUserId, cancellationToken);
+        if (author is null || !await permissions.MaySendAsync(author, account, cancellationToken) || !await permissions.MaySendEmailAsync(author, cancellationToken))
+        {
+            await FailAsync(email, AccountProblems.SendNotAllowed,
+                $"Not sent: its author may no longer send from {account.Email}. {AccountProblems.AccessRemedy}", cancellationToken);
             return;
         }
         // Nobody is at the keyboard for a scheduled email: an account that needs re-authentication fails it with

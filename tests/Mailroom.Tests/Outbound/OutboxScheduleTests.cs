@@ -66,6 +66,34 @@ public class OutboxScheduleTests(OutboxMailFixture fixture) : IClassFixture<Outb
 
     [Theory]
     [MemberData(nameof(Databases))]
+    public async Task Scheduled_ByAMemberWhoseGrantIsRevokedBeforeItsTime_NeverLeaves_AndFailsWithAccess137(Database database)
+    {
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
+        var ownerId = (await scene.Server.Http.GetAsync<List<Api.Member>>("/api/members")).Single(m => m.Role == "Owner").Id;
+        using (var granted = await scene.Mia.PostAsJsonAsync($"/api/accounts/{scene.Account.Id}/grants", new { userId = ownerId }))
+        {
+            await Api.EnsureAsync(granted);
+        }
+        // The owner, lent Mia's mailbox, schedules an email from it; Mia takes the grant back before it is due.
+        var email = await scene.Server.Http.QueueAsync(scene.TaskId,
+            Form(scene.Account.Id, "max@mail.test", "From Mia's mailbox", "<p>Sent by the owner.</p>", sendAt: DateTimeOffset.Now.AddSeconds(4)));
+        Assert.Equal("Scheduled", email.Status);
+        using (var revoked = await scene.Mia.DeleteAsync($"/api/accounts/{scene.Account.Id}/grants/{ownerId}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+
+        var outcome = await scene.Server.Http.WaitForOutcomeAsync(scene.TaskId, email.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal(("Failed", "ACCESS_137"), (outcome.Status, outcome.FailureCode));
+        Assert.Contains("may no longer send from mia@mail.test", outcome.FailureReason);
+        // It never left, not even after a while (a retry would be a send in Mia's name).
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(await FindAsync(fixture.Mail, "max", OutboxMailFixture.MaxPassword, email.Id));
+        Assert.Equal("Failed", (await scene.Server.Http.EmailsAsync(scene.TaskId)).Single(e => e.Id == email.Id).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
     public async Task Scheduled_WhenMailroomIsKilledBeforeItsTime_LeavesAfterTheRestart_Once(Database database)
     {
         await using var scene = await OutboxSendTests.SceneAsync(fixture, database);
