@@ -31,6 +31,8 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         // From → Manage accounts, where a linked mailbox is removed (B6); and another one linked.
         Assert.Contains("<a href=\"/settings/email-accounts#accounts-heading\">Manage accounts</a>", page);
         Assert.Contains("<a href=\"/settings/email-accounts#link-heading\">Link an email</a>", page);
+        // Enterprise's second free account is still there to link.
+        Assert.Contains("<span data-testid=\"from-room\">1 free account</span>", page);
         Assert.Contains("name=\"bodyHtml\"", page);
         Assert.Contains("In your time zone, UTC (UTC+00:00)", WebUtility.HtmlDecode(page));
         // The editor is loaded only where an email is written.
@@ -70,6 +72,29 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         Assert.Equal(1, Count(after, $"id=\"comment-{comment.Id}\""));
         Assert.Contains("sent the email &quot;Your quote&quot; to Max Mustermann &lt;max@mail.test&gt;, mia@mail.test", after);
         Assert.Contains($"href=\"#comment-{comment.Id}\"", after);
+    }
+
+    [Fact]
+    public async Task FromMenu_WithEveryAccountLinked_SaysSo_AndOffersAdminsASlot_WhereThePlanSellsThem()
+    {
+        // Free Forever's one account is Mia's: nothing more to link, and no slot to buy on that plan.
+        await using var scene = await OutboxSendTests.SceneAsync(fixture, Database.Sqlite, plan: "free");
+        var mia = await SignInAsync(scene.Server, "mia@acme.test");
+        var page = WebUtility.HtmlDecode(await GetAsync(scene.Server, Tab(scene.TaskId), mia));
+        Assert.Contains("<span data-testid=\"from-room\">No free email account · </span>", page);
+        Assert.DoesNotContain("#link-heading\">Link an email</a>", page);
+        Assert.DoesNotContain("Buy a slot", page);
+
+        // On Unlimited the owner, lent Mia's mailbox, is offered a slot from the same menu; Mia (a member) is not.
+        await scene.Server.UsePlanAsync("unlimited");
+        var ownerId = (await scene.Server.Http.GetAsync<List<Api.Member>>("/api/members")).Single(m => m.Role == "Owner").Id;
+        using (var granted = await scene.Mia.PostAsJsonAsync($"/api/accounts/{scene.Account.Id}/grants", new { userId = ownerId }))
+        {
+            await Api.EnsureAsync(granted);
+        }
+        var owner = await WebSignIn.CookiesAsync(scene.Server, "owner@acme.test", "correct horse battery");
+        Assert.Contains("<a href=\"/admin/billing#slots-heading\">Buy a slot</a>", await GetAsync(scene.Server, Tab(scene.TaskId), owner));
+        Assert.DoesNotContain("Buy a slot", await GetAsync(scene.Server, Tab(scene.TaskId), mia));
     }
 
     [Fact]
