@@ -57,6 +57,36 @@ internal static class Daemons
         }
     }
 
+    /// <summary>
+    /// Stops a Postfix instance by its master's pid file: SIGTERM to the master (what `postfix stop`
+    /// does, without `postfix-script`, whose own logging through postlogd was seen to hang for good),
+    /// then SIGKILL if it has not gone within 15 s.
+    /// </summary>
+    public static async Task StopPostfixAsync(string pidFile)
+    {
+        // Read by cat: the master holds a lock on its pid file that .NET's FileStream refuses.
+        if (!File.Exists(pidFile) || !int.TryParse((await RunAsync("cat", pidFile)).Trim(), out var pid))
+        {
+            return;
+        }
+        foreach (var signal in new[] { "-TERM", "-KILL" })
+        {
+            try
+            {
+                await RunAsync("kill", signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (InvalidOperationException)
+            {
+                return; // Not running (it failed to start, or went already).
+            }
+            await WaitForExitAsync(pid, 15);
+            if (!Directory.Exists($"/proc/{pid}"))
+            {
+                return;
+            }
+        }
+    }
+
     public static void RequireRoot(string what)
     {
         if (Environment.UserName != "root")

@@ -316,25 +316,7 @@ public sealed class MailServer : IAsyncDisposable
             await _dovecot.WaitForExitAsync();
         }
         _dovecot?.Dispose();
-        await StopQuietlyAsync(Path.Combine(_root, "queue", "pid", "master.pid"), "postfix", "-c", _postfixConf, "stop");
+        await Daemons.StopPostfixAsync(Path.Combine(_root, "queue", "pid", "master.pid"));
         Daemons.DeleteQuietly(_root);
-    }
-
-    private static async Task StopQuietlyAsync(string pidFile, string command, params string[] args)
-    {
-        // Read by cat: Postfix's master holds a lock on its pid file that .NET's FileStream refuses.
-        if (!File.Exists(pidFile) || !int.TryParse((await Daemons.RunAsync("cat", pidFile)).Trim(), out var pid))
-        {
-            return;
-        }
-        try
-        {
-            await Daemons.RunAsync(command, args);
-        }
-        catch (InvalidOperationException)
-        {
-            // Not running (it failed to start): nothing to stop.
-        }
-        await Daemons.WaitForExitAsync(pid);
     }
 }

@@ -147,21 +147,8 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // `postfix stop` only signals the master: wait for it to go before removing its queue.
-        var pidFile = Path.Combine(_root, "queue", "pid", "master.pid");
-        // Read by cat: the master holds a lock on its pid file that .NET's FileStream refuses.
-        if (File.Exists(pidFile) && int.TryParse((await RunAsync("cat", pidFile)).Trim(), out var pid))
-        {
-            try
-            {
-                await RunAsync("postfix", "-c", _config, "stop");
-            }
-            catch (InvalidOperationException)
-            {
-                // Not running (it failed to start): nothing to stop.
-            }
-            await Daemons.WaitForExitAsync(pid);
-        }
+        // Stopped and gone before its queue is removed.
+        await Daemons.StopPostfixAsync(Path.Combine(_root, "queue", "pid", "master.pid"));
         if (_sink is { HasExited: false })
         {
             _sink.Kill();

@@ -245,6 +245,7 @@ public class OutboxFailureTests(OutboxMailFixture fixture) : IClassFixture<Outbo
         smtp.Rcpt = line => line.Contains("nobody@example.test", StringComparison.Ordinal) ? "550 5.1.1 <nobody@example.test>: Recipient address rejected" : "250 2.1.5 Ok";
         await using var server = await MailroomServer.StartAsync(database, Settings);
         await server.SetupAsync();
+        await server.UsePlanAsync("unlimited"); // Send later
         var (_, mia) = await server.Http.AddMemberAsync("Mia Member", "mia@acme.test", "Member");
         using var _ = mia;
         var account = await mia.LinkAsync(fixture.Mail.CustomAccount("mia", OutboxMailFixture.MiaPassword, smtpPort: smtp.Port));
