@@ -19,11 +19,30 @@ public sealed class TestDns : IAsyncDisposable
 
     public TestDns()
     {
-        Port = FreeUdpPort();
-        var endpoint = new IPEndPoint(IPAddress.Loopback, Port);
-        _server = new DnsServer(new UdpServerTransport(endpoint), new TcpServerTransport(endpoint));
+        // A port free for UDP may be taken on TCP (or taken by another test meanwhile): try another.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreeUdpPort();
+            var endpoint = new IPEndPoint(IPAddress.Loopback, Port);
+            var server = new DnsServer(new UdpServerTransport(endpoint), new TcpServerTransport(endpoint));
+            try
+            {
+                server.Start();
+                _server = server;
+                break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 10)
+            {
+                try
+                {
+                    server.Stop(); // Frees the UDP side, bound before the TCP side failed.
+                }
+                catch (Exception stop) when (stop is SocketException or ObjectDisposedException or InvalidOperationException or NullReferenceException)
+                {
+                }
+            }
+        }
         _server.QueryReceived += OnQueryAsync;
-        _server.Start();
     }
 
     public int Port { get; }
