@@ -13,7 +13,8 @@ namespace Mailroom.Browser.Tests;
 /// <summary>
 /// The Billing page with Stripe (the stand-in, its hosted page included): a locked feature says
 /// which plan unlocks it; the owner puts a card on file on the processor's page, upgrades with the
-/// prorated price shown first, buys a slot, and the ledger shows the prorated line and its amount.
+/// prorated price shown first, buys a slot, and the ledger shows the prorated line and its amount;
+/// then chooses yearly billing, which starts at the renewal.
 /// </summary>
 public sealed class BillingTests : BrowserTest, IAsyncLifetime
 {
@@ -79,6 +80,17 @@ public sealed class BillingTests : BrowserTest, IAsyncLifetime
         var charge = _stripe.Charges.Last();
         Assert.Equal(slot.AmountCents, charge.Amount);
         await Expect(line).ToContainTextAsync(charge.Id);
+
+        // Yearly billing: what it will cost is said first; nothing is charged now, the renewal starts it.
+        var chargesBefore = _stripe.Charges.Count;
+        var renewal = renewsOn.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.GetByTestId("cycle-quote")).ToContainTextAsync($"From the renewal on {renewal} the workspace pays yearly: Unlimited is $84.00 a year (saving $36.00 a year on the plan)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to yearly billing" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/billing?saved=cycle");
+        await Expect(page.GetByTestId("pending-cycle")).ToContainTextAsync($"Yearly billing starts at the renewal on {renewal}");
+        await Expect(page.GetByTestId("billing-cycle")).ToHaveTextAsync("Monthly");
+        await Expect(page.GetByTestId("ledger-line").First).ToContainTextAsync($"Billing cycle: monthly → yearly from the renewal on {renewal}");
+        Assert.Equal(chargesBefore, _stripe.Charges.Count);
         await Screens.TakeAsync(page, "billing-owner");
         await page.SetViewportSizeAsync(390, 844);
         await Screens.TakeAsync(page, "billing-owner-390");

@@ -26,6 +26,9 @@ public sealed class BillingAccount
     /// <summary>A smaller plan the owner chose: the workspace moves to it at <see cref="RenewsOn"/> (a downgrade takes effect at renewal).</summary>
     public string? PendingPlanId { get; set; }
 
+    /// <summary>The other cycle the owner chose: the renewal on <see cref="RenewsOn"/> starts it (charged for a whole cycle of it).</summary>
+    public BillingCycle? PendingCycle { get; set; }
+
     /// <summary>Optimistic concurrency: two instances renewing at once, one wins.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 }

@@ -12,6 +12,7 @@ public sealed class BillingAccountMapping : IEntityTypeConfiguration<BillingAcco
         e.HasKey(x => x.WorkspaceId);
         e.Property(x => x.Cycle).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.ProcessorCustomerId).HasMaxLength(255);
+        e.Property(x => x.PendingCycle).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.PendingPlanId).HasMaxLength(64);
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasOne<Workspace>().WithOne().HasForeignKey<BillingAccount>(x => x.WorkspaceId).OnDelete(DeleteBehavior.Cascade);

@@ -10,6 +10,7 @@ public static class BillingApi
 {
     public sealed record BuySlotsRequest(int Quantity);
     public sealed record PlanRequest(string PlanId);
+    public sealed record CycleRequest(string? Cycle);
     public sealed record CardSetupRequest(string SessionId);
     public sealed record CardSetupResponse(string SessionId, string Url);
 
@@ -20,6 +21,8 @@ public static class BillingApi
         api.MapPost("/slots", BuySlotsAsync);
         api.MapGet("/plan/quote", QuoteAsync);
         api.MapPost("/plan", ChangePlanAsync);
+        api.MapGet("/cycle/quote", CycleQuoteAsync);
+        api.MapPost("/cycle", ChangeCycleAsync);
         api.MapPost("/card/setup", StartCardAsync);
         api.MapPost("/card", CompleteCardAsync);
         api.MapDelete("/card", RemoveCardAsync);
@@ -52,6 +55,18 @@ public static class BillingApi
     private static async Task<Ok<PlanChangeResult>> ChangePlanAsync(PlanRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         PlanChanges plans, MailroomDb db, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await plans.ChangeAsync(await db.RequireAsync(http.User, ct), request.PlanId, idempotencyKey, ct));
+
+    /// <summary>What paying monthly or yearly would cost from the next renewal.</summary>
+    private static async Task<Ok<CycleChangeQuote>> CycleQuoteAsync(string? cycle, CycleChanges cycles, MailroomDb db, HttpContext http, CancellationToken ct)
+    {
+        cycles.RequireMayChange(await db.RequireAsync(http.User, ct));
+        return TypedResults.Ok(await cycles.QuoteAsync(CycleChanges.Parse(cycle), ct));
+    }
+
+    /// <summary>The owner chooses monthly or yearly billing: the next renewal starts it; nothing is charged now. Idempotency-Key as for slots.</summary>
+    private static async Task<Ok<CycleChangeResult>> ChangeCycleAsync(CycleRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        CycleChanges cycles, MailroomDb db, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await cycles.ChangeAsync(await db.RequireAsync(http.User, ct), request.Cycle, idempotencyKey, ct));
 
     /// <summary>Starts a card entry on the processor's hosted page: send the browser to <c>url</c>; it comes back to the Billing page.</summary>
     private static async Task<Ok<CardSetupResponse>> StartCardAsync(CardsOnFile cards, MailroomDb db, HttpContext http, CancellationToken ct)

@@ -21,6 +21,7 @@ public static class BillingFeature
         services.AddScoped<LedgerCharger>();
         services.AddScoped<BillingService>();
         services.AddScoped<PlanChanges>();
+        services.AddScoped<CycleChanges>();
         services.AddScoped<CardsOnFile>();
         services.AddScoped<BillingRenewals>();
         services.AddHostedService<RenewalWorker>();

@@ -25,4 +25,7 @@ internal static partial class BillingLog
 
     [LoggerMessage(EventId = 8108, Level = LogLevel.Information, Message = "Billing: card on file {Brand} {Last4} saved by {UserId}")]
     public static partial void CardSaved(ILogger logger, string brand, string last4, Guid? userId);
+
+    [LoggerMessage(EventId = 8109, Level = LogLevel.Information, Message = "Billing: cycle change to {Cycle} by {UserId}, from {RenewsOn}")]
+    public static partial void CycleChanged(ILogger logger, BillingCycle cycle, Guid? userId, DateOnly renewsOn);
 }

@@ -16,5 +16,8 @@ public static class BillingProblems
     public const string PlanChangesThroughBilling = "plan_changes_through_billing";
     public const string CardNotReady = "billing_card_not_ready";
     public const string CardSetupNotComplete = "billing_card_setup_incomplete";
+    public const string UnknownCycle = "billing_unknown_cycle";
+    public const string CycleSetByConfiguration = "billing_cycle_set_by_configuration";
+    public const string CycleDuringGrace = "billing_cycle_during_grace";
     public const string NoProcessor = "billing_no_processor";
 }

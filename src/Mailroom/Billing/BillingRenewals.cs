@@ -47,6 +47,7 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IPayme
         else if (account.RenewalAttempts == 0)
         {
             await ApplyPendingPlanAsync(account, now, cancellationToken);
+            await ApplyPendingCycleAsync(account, now, cancellationToken);
             removed = await RemoveEmptySlotsAsync(account, now, cancellationToken);
         }
 
@@ -108,6 +109,33 @@ public sealed class BillingRenewals(MailroomDb db, LedgerCharger charger, IPayme
             var from = catalog.Value.Resolve(workspace.PlanId);
             workspace.PlanId = plan.Id;
             db.LedgerLines.Add(PlanLine(account, now, plan, $"Plan: {from.Name} → {plan.Name}, at renewal", "plan"));
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The other cycle the owner chose: this renewal starts it, so it is charged for (and lasts) a whole cycle of it.</summary>
+    private async Task ApplyPendingCycleAsync(BillingAccount account, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (account.PendingCycle is not { } cycle)
+        {
+            return;
+        }
+        var from = account.Cycle;
+        (account.Cycle, account.PendingCycle, account.Version) = (cycle, null, Guid.NewGuid());
+        if (cycle != from)
+        {
+            db.LedgerLines.Add(new LedgerLine
+            {
+                WorkspaceId = account.WorkspaceId,
+                At = now,
+                Kind = LedgerKind.CycleChange,
+                Outcome = LedgerOutcome.Recorded,
+                Description = $"Billing cycle: {CycleChanges.Name(from)} → {CycleChanges.Name(cycle)}, at renewal",
+                Currency = catalog.Value.Currency,
+                Arithmetic = "nothing charged",
+                IdempotencyKey = $"renewal:{account.RenewsOn:yyyy-MM-dd}:cycle",
+                Cycle = cycle,
+            });
         }
         await db.SaveChangesAsync(cancellationToken);
     }

@@ -63,6 +63,7 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
             PlanPriceCents = PlanChanges.Price(plan, account.Cycle),
             PendingPlanId = pending?.Id,
             PendingPlanName = pending?.Name,
+            PendingCycle = account.PendingCycle,
             PlanSetByConfiguration = catalog.Value.PinnedPlan is not null || !processor.ChargesMoney,
             SlotToday = slotsDecision.Allowed ? Proration.For(1, SlotPrice(plan, account.Cycle), account.Cycle, account.RenewsOn, Today()) : null,
             SlotsLockedReason = slotsDecision.Allowed ? null : slotsDecision.Message,
@@ -76,7 +77,7 @@ public sealed class BillingService(MailroomDb db, WorkspaceService workspaces, P
     public async Task<BillingAccount> StartCycleAsync(BillingCycle cycle, DateOnly renewsOn, CancellationToken cancellationToken = default)
     {
         var account = await AccountAsync(cancellationToken);
-        (account.Cycle, account.RenewsOn, account.AnchorDay, account.Version) = (cycle, renewsOn, renewsOn.Day, Guid.NewGuid());
+        (account.Cycle, account.PendingCycle, account.RenewsOn, account.AnchorDay, account.Version) = (cycle, null, renewsOn, renewsOn.Day, Guid.NewGuid());
         await db.SaveChangesAsync(cancellationToken);
         return account;
     }

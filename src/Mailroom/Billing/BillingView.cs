@@ -14,6 +14,9 @@ public sealed record BillingView(BillingCycle Cycle, DateOnly RenewsOn, DateTime
     public string? PendingPlanId { get; init; }
     public string? PendingPlanName { get; init; }
 
+    /// <summary>The other cycle the owner chose, starting at <see cref="RenewsOn"/>.</summary>
+    public BillingCycle? PendingCycle { get; init; }
+
     /// <summary>True when the operator's configuration sets the plan (no payment processor, or a pinned plan): nobody changes it here.</summary>
     public bool PlanSetByConfiguration { get; init; }
 

@@ -13,4 +13,7 @@ public enum LedgerKind
 
     /// <summary>The owner changed the plan: an upgrade charged prorated at once, a downgrade recorded for the renewal, or the renewal applying it.</summary>
     PlanChange,
+
+    /// <summary>The owner changed how often the workspace pays: recorded when chosen, and again when the renewal starts the new cycle.</summary>
+    CycleChange,
 }

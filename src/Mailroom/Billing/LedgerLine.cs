@@ -31,6 +31,9 @@ public sealed class LedgerLine
     /// <summary>For a plan change (and a renewal): the plan the line is about, by catalog id.</summary>
     public string? PlanId { get; set; }
 
+    /// <summary>For a cycle change: the cycle the line is about.</summary>
+    public BillingCycle? Cycle { get; set; }
+
     public Guid? UserId { get; set; }
     public string? DeclineCode { get; set; }
     public string? DeclineMessage { get; set; }

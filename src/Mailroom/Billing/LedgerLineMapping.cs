@@ -20,6 +20,7 @@ public sealed class LedgerLineMapping : IEntityTypeConfiguration<LedgerLine>
         e.Property(x => x.IdempotencyKey).HasMaxLength(200);
         e.Property(x => x.DeclineCode).HasMaxLength(64);
         e.Property(x => x.PlanId).HasMaxLength(64);
+        e.Property(x => x.Cycle).HasConversion<string>().HasMaxLength(16);
         e.Property(x => x.DeclineMessage).HasMaxLength(1000);
         // The guard against charging one request twice, whatever crashes or retries.
         e.HasIndex(x => new { x.WorkspaceId, x.IdempotencyKey }).IsUnique();

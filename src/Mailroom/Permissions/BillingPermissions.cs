@@ -23,6 +23,17 @@ public sealed class BillingPermissions
         }
     }
 
+    /// <summary>How often the workspace pays is the owner's, as its plan: it decides what the card is charged at each renewal.</summary>
+    public bool MayChangeCycle(User actor) => MayChangePlan(actor);
+
+    public void RequireMayChangeCycle(User actor)
+    {
+        if (!MayChangeCycle(actor))
+        {
+            throw new AppProblem(StatusCodes.Status403Forbidden, OwnerOnlyCode, "Only the workspace's owner may change how often it pays (monthly or yearly): ask them.");
+        }
+    }
+
     public void RequireMayManageBilling(User actor)
     {
         if (!MayManageBilling(actor))

@@ -204,6 +204,10 @@ namespace Mailroom.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastRenewalAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("PendingCycle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("PendingPlanId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -248,6 +252,10 @@ namespace Mailroom.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
 
                     b.Property<int>("DaysInCycle")
                         .HasColumnType("integer");

@@ -198,6 +198,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<long?>("LastRenewalAttemptAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PendingCycle")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PendingPlanId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -241,6 +245,10 @@ namespace Mailroom.Migrations.Sqlite
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cycle")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DaysInCycle")
