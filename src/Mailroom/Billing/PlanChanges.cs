@@ -159,6 +159,10 @@ public sealed class PlanChanges(MailroomDb db, WorkspaceService workspaces, Bill
                 workspace.PlanId = line.PlanId!;
                 account.PendingPlanId = null;
                 account.Version = Guid.NewGuid();
+                if (catalog.Value.Find(line.PlanId!) is { } upgraded)
+                {
+                    await Outbound.EmailUses.TellHeldAuthorsAsync(db, upgraded, workspace.EmailUses, clock.GetUtcNow(), cancellationToken);
+                }
             }, cancellationToken);
         }
         catch (PaymentProcessorUnavailableException)

@@ -74,4 +74,28 @@ public sealed class EmailUses(MailroomDb db, PlanGates gates)
     /// <summary>Counts one use; the caller runs it in the transaction that records the email Sent.</summary>
     public static Task CountOneAsync(MailroomDb context, CancellationToken cancellationToken) =>
         context.Workspaces.ExecuteUpdateAsync(s => s.SetProperty(w => w.EmailUses, w => w.EmailUses + 1), cancellationToken);
+
+    /// <summary>
+    /// The plan was upgraded: the authors of emails held at the old limit are told they may send
+    /// them now (by editing them; nothing leaves on its own, its moment may have passed). Added to
+    /// <paramref name="db"/>'s changes, saved with the plan change.
+    /// </summary>
+    public static async Task TellHeldAuthorsAsync(MailroomDb db, Plan plan, int sent, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (plan.Limits.EmailUses is { } limit && sent >= limit)
+        {
+            return;
+        }
+        var held = await db.OutboundEmails.AsNoTracking()
+            .Where(e => e.Status == OutboundStatus.Held && e.FailureCode == PlanProblems.EmailUsesReached)
+            .Select(e => new { e.AuthorUserId, e.TaskId, e.Subject }).ToListAsync(cancellationToken);
+        foreach (var email in held)
+        {
+            var text = $"The workspace is on {plan.Name} now: your held email \"{email.Subject}\" can be sent. Open it in its task and edit its time to send it, or cancel it.";
+            db.Notifications.Add(new Notifications.Notification
+            {
+                UserId = email.AuthorUserId, TaskId = email.TaskId, Text = text.Length <= 1000 ? text : text[..1000], CreatedAt = at,
+            });
+        }
+    }
 }

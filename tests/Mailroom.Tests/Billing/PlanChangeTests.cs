@@ -137,4 +137,41 @@ public class PlanChangeTests
         Assert.Equal("business", await PlanAsync(scene));
         Assert.Equal(1900L, Assert.Single(scene.Stripe!.Charges).Amount);
     }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Upgrade_PastTheUsesLimit_TellsTheAuthorsOfHeldEmailsTheyMaySendThem(Database database)
+    {
+        await using var scene = await BillingScene.StartAsync(database, plan: "free");
+        await scene.StartCycleAsync(BillingCycle.Monthly, "2025-03-01");
+        scene.Clock.Now = new DateTimeOffset(2025, 2, 15, 10, 0, 0, TimeSpan.Zero);
+        var (_, list) = await scene.Server.Http.SpaceWithListAsync();
+        var task = await scene.Server.Http.CreateTaskAsync(list.Id, "Invoice follow-up");
+        var account = await scene.MailAccountAsync("owner@acme.test");
+        var owner = await scene.OwnerAsync();
+        // The free plan's 100 uses are spent; one scheduled email was held at the limit, another was held by a reply.
+        await scene.DbAsync(async db =>
+        {
+            await db.Workspaces.ExecuteUpdateAsync(w => w.SetProperty(x => x.EmailUses, 100));
+            foreach (var (subject, code) in new[] { ("Monday's reminder", "plan_email_uses_reached"), ("Thread follow-up", "held_reply_received") })
+            {
+                db.OutboundEmails.Add(new Mailroom.Outbound.OutboundEmail
+                {
+                    TaskId = task.Id, AccountId = account, AuthorUserId = owner.Id, FromAddress = "owner@acme.test", To = ["max@client.example"],
+                    Subject = subject, MessageId = $"<{Guid.NewGuid():N}@acme.test>", SendAt = scene.Clock.Now.AddDays(-1),
+                    Status = Mailroom.Outbound.OutboundStatus.Held, FailureCode = code, CreatedAt = scene.Clock.Now,
+                });
+            }
+            return await db.SaveChangesAsync();
+        });
+
+        await ChangeAsync(scene, "unlimited", "upgrade-1");
+
+        var notices = await scene.DbAsync(db => db.Notifications.AsNoTracking().Where(n => n.UserId == owner.Id).ToListAsync());
+        var notice = Assert.Single(notices);
+        Assert.Equal("The workspace is on Unlimited now: your held email \"Monday's reminder\" can be sent. Open it in its task and edit its time to send it, or cancel it.", notice.Text);
+        Assert.Equal(task.Id, notice.TaskId);
+        // Nothing leaves on its own: it stays held until its author sends it.
+        Assert.All(await scene.DbAsync(db => db.OutboundEmails.AsNoTracking().ToListAsync()), e => Assert.Equal(Mailroom.Outbound.OutboundStatus.Held, e.Status));
+    }
 }
