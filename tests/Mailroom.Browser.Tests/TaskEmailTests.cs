@@ -124,7 +124,7 @@ public sealed class TaskEmailTests : BrowserTest
 
         await task.OpenTabAsync("Email");
         await Expect(task.Composer).ToContainTextAsync("No email account to send from");
-        await Expect(task.Composer.GetByRole(AriaRole.Link, new() { Name = "Link an email" })).ToHaveAttributeAsync("href", "/settings/email-accounts");
+        await Expect(task.Composer.GetByRole(AriaRole.Link, new() { Name = "Add an email account" })).ToHaveAttributeAsync("href", "/settings/email-accounts");
         await Browser.ScreenshotAsync("15-task-email-tab");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Offsite" }).ClickAsync();

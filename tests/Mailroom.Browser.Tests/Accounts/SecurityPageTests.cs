@@ -86,7 +86,7 @@ public sealed class SecurityPageTests : BrowserTest
         await Expect(memberAdd).Not.ToBeCheckedAsync();
         await member.GotoAsync($"/tasks/{seed.TaskId}?tab=email");
         await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "No email account to send from" })).ToBeVisibleAsync();
-        await Expect(member.GetByRole(AriaRole.Link, new() { Name = "Link an email" })).ToHaveCountAsync(0);
+        await Expect(member.GetByRole(AriaRole.Link, new() { Name = "Add an email account" })).ToHaveCountAsync(0);
         await member.GotoAsync("/settings/email-accounts");
         await Expect(member.GetByText("the Member role lacks the \"Add email accounts (Email app)\" permission")).ToBeVisibleAsync();
         await Expect(member.GetByRole(AriaRole.Heading, new() { Name = "Link an email" })).ToHaveCountAsync(0);

@@ -30,7 +30,7 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         Assert.Contains("lib/trix/trix.umd.min.js", page);
         // From → Manage accounts, where a linked mailbox is removed (B6); and another one linked.
         Assert.Contains("<a href=\"/settings/email-accounts#accounts-heading\">Manage accounts</a>", page);
-        Assert.Contains("<a href=\"/settings/email-accounts#link-heading\">Link an email</a>", page);
+        Assert.Contains("<a href=\"/settings/email-accounts#link-heading\">Add an email account</a>", page);
         // Enterprise's second free account is still there to link.
         Assert.Contains("<span data-testid=\"from-room\">1 free account</span>", page);
         Assert.Contains("name=\"bodyHtml\"", page);
@@ -82,7 +82,7 @@ public class ComposerPageTests(OutboxMailFixture fixture) : IClassFixture<Outbox
         var mia = await SignInAsync(scene.Server, "mia@acme.test");
         var page = WebUtility.HtmlDecode(await GetAsync(scene.Server, Tab(scene.TaskId), mia));
         Assert.Contains("<span data-testid=\"from-room\">No free email account · </span>", page);
-        Assert.DoesNotContain("#link-heading\">Link an email</a>", page);
+        Assert.DoesNotContain("#link-heading\">Add an email account</a>", page);
         Assert.DoesNotContain("Buy a slot", page);
 
         // On Unlimited the owner, lent Mia's mailbox, is offered a slot from the same menu; Mia (a member) is not.
