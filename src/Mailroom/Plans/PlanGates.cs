@@ -28,8 +28,8 @@ public sealed class PlanGates(IOptions<PlanCatalogOptions> catalog, WorkspaceSer
         var unlockedBy = Cheapest(l => l.Allows(feature));
         var what = PlanProblems.Describe(feature);
         var message = unlockedBy is null
-            ? $"{what} is not part of {plan.Name}, nor of any plan of this server."
-            : $"{what} is not part of {plan.Name}: it comes with {AndAbove(unlockedBy, l => l.Allows(feature))}. The workspace's owner can change the plan.";
+            ? $"{plan.Name} does not include {what}, nor does any plan of this server."
+            : $"{plan.Name} does not include {what}: it comes with {AndAbove(unlockedBy, l => l.Allows(feature))}. The workspace's owner can change the plan.";
         return new PlanDecision(false, plan, PlanProblems.LockedCode(feature), message, unlockedBy);
     }
 

@@ -23,15 +23,15 @@ public static class PlanProblems
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
     };
 
-    /// <summary>What the feature is, as the sentence of a refusal names it.</summary>
+    /// <summary>What the feature is, as the sentence of a refusal names it ("Free Forever does not include …").</summary>
     public static string Describe(PlanFeature feature) => feature switch
     {
-        PlanFeature.Scheduling => "Scheduling emails",
-        PlanFeature.Signatures => "Email signatures",
-        PlanFeature.Templates => "Email templates",
-        PlanFeature.WatermarkRemoval => "Removing the \"Sent using Mailroom\" footer",
-        PlanFeature.CustomPermissions => "Custom email permissions for roles",
-        PlanFeature.ExtraAccountSlots => "Buying extra email account slots",
+        PlanFeature.Scheduling => "scheduling emails",
+        PlanFeature.Signatures => "email signatures",
+        PlanFeature.Templates => "email templates",
+        PlanFeature.WatermarkRemoval => "removing the \"Sent using Mailroom\" footer",
+        PlanFeature.CustomPermissions => "custom email permissions for roles",
+        PlanFeature.ExtraAccountSlots => "buying extra email account slots",
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
     };
 }

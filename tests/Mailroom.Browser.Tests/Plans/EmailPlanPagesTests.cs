@@ -30,7 +30,7 @@ public sealed class EmailPlanPagesTests : BrowserTest
         await member.GotoAsync($"/tasks/{seed.TaskId}?tab=email");
         var form = member.GetByRole(AriaRole.Form, new() { Name = "New email" });
         await form.GetByText("Send later…").ClickAsync();
-        await Expect(form.GetByRole(AriaRole.Note)).ToContainTextAsync("Scheduling emails is not part of Free Forever: it comes with Unlimited and above.");
+        await Expect(form.GetByRole(AriaRole.Note)).ToContainTextAsync("Free Forever does not include scheduling emails: it comes with Unlimited and above.");
         await Expect(form.Locator("input[name=sendAt]")).ToHaveCountAsync(0);
         await Expect(form.GetByRole(AriaRole.Button, new() { Name = "Schedule" })).ToHaveCountAsync(0);
         await ShootAsync(member, "plan-composer-send-later-locked");

@@ -141,7 +141,7 @@ public class EmailPlanTests(OutboxMailFixture fixture) : IClassFixture<OutboxMai
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             var problem = await Api.ProblemAsync(refused);
             Assert.Equal("plan_scheduling_locked", problem.Code);
-            Assert.Equal("Scheduling emails is not part of Free Forever: it comes with Unlimited and above. The workspace's owner can change the plan.", problem.Detail);
+            Assert.Equal("Free Forever does not include scheduling emails: it comes with Unlimited and above. The workspace's owner can change the plan.", problem.Detail);
         }
         Assert.Empty(await scene.Mia.EmailsAsync(scene.TaskId));
 
@@ -241,7 +241,7 @@ public class EmailPlanTests(OutboxMailFixture fixture) : IClassFixture<OutboxMai
         Assert.Contains("<p><small>Sent using Mailroom</small></p>", back.HtmlBody);
         owner = WebUtility.HtmlDecode(await WebForm.GetAsync(scene.Server, "/admin/apps/email", await WebSignIn.CookiesAsync(scene.Server, "owner@acme.test", OwnerPassword)));
         Assert.DoesNotContain("name=\"WatermarkOff\"", owner);
-        Assert.Contains("Removing the \"Sent using Mailroom\" footer is not part of Free Forever: it comes with Business and above.", owner);
+        Assert.Contains("Free Forever does not include removing the \"Sent using Mailroom\" footer: it comes with Business and above.", owner);
         Assert.Contains("it is shown again while the workspace is on this plan", owner);
     }
 

@@ -52,9 +52,9 @@ public class PlanGateTests
 
     /// <summary>Each refusal of the free plan names the cheapest plan that unlocks it, with its stable code.</summary>
     [Theory]
-    [InlineData(PlanFeature.Scheduling, PlanProblems.SchedulingLocked, "unlimited", "Scheduling emails is not part of Free Forever: it comes with Unlimited and above.")]
-    [InlineData(PlanFeature.Signatures, PlanProblems.SignaturesLocked, "business", "Email signatures is not part of Free Forever: it comes with Business and above.")]
-    [InlineData(PlanFeature.Templates, PlanProblems.TemplatesLocked, "business", "Email templates is not part of Free Forever: it comes with Business and above.")]
+    [InlineData(PlanFeature.Scheduling, PlanProblems.SchedulingLocked, "unlimited", "Free Forever does not include scheduling emails: it comes with Unlimited and above.")]
+    [InlineData(PlanFeature.Signatures, PlanProblems.SignaturesLocked, "business", "Free Forever does not include email signatures: it comes with Business and above.")]
+    [InlineData(PlanFeature.Templates, PlanProblems.TemplatesLocked, "business", "Free Forever does not include email templates: it comes with Business and above.")]
     [InlineData(PlanFeature.WatermarkRemoval, PlanProblems.WatermarkLocked, "business", "it comes with Business and above")]
     [InlineData(PlanFeature.CustomPermissions, PlanProblems.CustomPermissionsLocked, "business-plus", "it comes with Business Plus and above")]
     [InlineData(PlanFeature.ExtraAccountSlots, PlanProblems.ExtraSlotsLocked, "unlimited", "it comes with Unlimited and above")]
