@@ -40,9 +40,12 @@ public sealed class CycleChanges(MailroomDb db, WorkspaceService workspaces, Bil
 
     /// <summary>"monthly" or "yearly", whatever the case; anything else is a clear problem.</summary>
     public static BillingCycle Parse(string? cycle) =>
-        Enum.TryParse<BillingCycle>(cycle?.Trim(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(cycle, out _)
-            ? parsed
-            : throw AppProblem.Invalid(BillingProblems.UnknownCycle, $"There is no billing cycle '{cycle}'. Choose monthly or yearly.");
+        Enum.GetValues<BillingCycle>().Where(c => string.Equals(c.ToString(), cycle?.Trim(), StringComparison.OrdinalIgnoreCase)).Cast<BillingCycle?>().FirstOrDefault()
+            ?? throw AppProblem.Invalid(BillingProblems.UnknownCycle, $"There is no billing cycle '{Shown(cycle)}'. Choose monthly or yearly.");
+
+    /// <summary>The value as the refusal quotes it: short and on one line, whatever was sent.</summary>
+    private static string Shown(string? value) =>
+        value is null ? "" : new string(value.Take(40).Select(c => char.IsControl(c) ? ' ' : c).ToArray());
 
     /// <summary>What paying on <paramref name="to"/> would cost from the next renewal, on the plan the workspace will be on then.</summary>
     public async Task<CycleChangeQuote> QuoteAsync(BillingCycle to, CancellationToken cancellationToken = default)

@@ -143,7 +143,12 @@ public class CycleChangeTests
         Assert.Equal("owner_only", (await ProblemAsync(await CycleAsync(admin, "monthly", "k-2"), HttpStatusCode.Forbidden)).Code);
         Assert.Equal("owner_only", (await ProblemAsync(await CycleAsync(member, "monthly", "k-3"), HttpStatusCode.Forbidden)).Code);
         Assert.Equal("billing_unknown_cycle", (await ProblemAsync(await CycleAsync(server.Http, "weekly", "k-4"), HttpStatusCode.BadRequest)).Code);
-        Assert.Equal("billing_unknown_cycle", (await ProblemAsync(await CycleAsync(server.Http, "7", "k-5"), HttpStatusCode.BadRequest)).Code);
+        foreach (var bad in new[] { "7", "1", "Monthly, Yearly", "", new string('y', 5000) })
+        {
+            var problem = await ProblemAsync(await CycleAsync(server.Http, bad, "k-5"), HttpStatusCode.BadRequest);
+            Assert.Equal("billing_unknown_cycle", problem.Code);
+            Assert.True(problem.Detail.Length < 200, problem.Detail);
+        }
         Assert.Equal("billing_unknown_cycle", (await ProblemAsync(await server.Http.GetAsync("/api/billing/cycle/quote?cycle=daily"), HttpStatusCode.BadRequest)).Code);
         Assert.Equal("billing_idempotency_key_missing", (await ProblemAsync(await CycleAsync(server.Http, "monthly", null), HttpStatusCode.BadRequest)).Code);
         Assert.Equal("Yearly", (await server.Http.GetAsync<Billing>("/api/billing")).PendingCycle);
