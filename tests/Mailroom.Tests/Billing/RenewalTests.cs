@@ -35,7 +35,8 @@ public class RenewalTests
         // The plan's own yearly price (Unlimited, $84.00) and the two kept slots.
         Assert.Equal((LedgerKind.Renewal, LedgerOutcome.Charged, 2, 13200L), (renewal.Kind, renewal.Outcome, renewal.Quantity, renewal.AmountCents));
         Assert.Equal("Unlimited $84.00 + 2 × $24.00 × 365/365 days = $132.00", renewal.Arithmetic);
-        Assert.Equal([sales, support], (await scene.SlotsAsync()).Select(s => s.MailAccountId!.Value).Order());
+        // (As sets: two ids made in the same millisecond have no order.)
+        Assert.Equal(new[] { sales, support }.Order(), (await scene.SlotsAsync()).Select(s => s.MailAccountId!.Value).Order());
         Assert.Equal(new[] { 6039L, 13200L }, scene.Stripe!.Charges.Select(c => c.Amount));
         var removal = Assert.Single(await scene.LedgerAsync(), l => l.Kind == LedgerKind.SlotsRemoved);
         Assert.Equal((1, 0L), (removal.Quantity, removal.AmountCents));
