@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Accounts;
 
 /// <summary>A member's own mailbox, linked so that email can leave through it and replies come back.</summary>
 public sealed class MailAccount
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
 
     /// <summary>The member who linked it: they (and owners/admins) may remove it.</summary>
     public Guid UserId { get; set; }

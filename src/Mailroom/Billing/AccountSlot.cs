@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Billing;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mailroom.Billing;
 /// </summary>
 public sealed class AccountSlot
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid WorkspaceId { get; set; }
 
     /// <summary>The mailbox linked into this slot, or null while it is free.</summary>

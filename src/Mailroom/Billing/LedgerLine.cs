@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Billing;
 
 /// <summary>One line of the workspace's ledger: what was bought or renewed, how its amount was computed, and what the processor said.</summary>
 public sealed class LedgerLine
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid WorkspaceId { get; set; }
     public DateTimeOffset At { get; set; }
     public LedgerKind Kind { get; set; }

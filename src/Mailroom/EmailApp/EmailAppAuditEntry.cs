@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.EmailApp;
 
 /// <summary>Who changed the Email app's settings, when, and what changed.</summary>
 public sealed class EmailAppAuditEntry
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid WorkspaceId { get; set; }
     public Guid UserId { get; set; }
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;

@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Inbound;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mailroom.Inbound;
 /// </summary>
 public sealed class InboundMessage
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public DateTimeOffset ReceivedAt { get; set; } = DateTimeOffset.UtcNow;
 
     /// <summary>

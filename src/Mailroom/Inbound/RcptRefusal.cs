@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Inbound;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Mailroom.Inbound;
 /// </summary>
 public sealed class RcptRefusal
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
 
     /// <summary>The refused recipient, lower-cased.</summary>
     public required string Address { get; set; }

@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Integrations;
 
 /// <summary>A generated address that feeds one group (A1, A6).</summary>
 public sealed class EmailIntegration
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid GroupId { get; set; }
 
     /// <summary>Display name a writer sees in the To field.</summary>

@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Notifications;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mailroom.Notifications;
 /// </summary>
 public sealed class Notification
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid UserId { get; set; }
     public Guid? TaskId { get; set; }
     public Guid? AccountId { get; set; }

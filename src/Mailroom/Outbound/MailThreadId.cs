@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Outbound;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class MailThreadId
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
 
     /// <summary>The id without angle brackets, as MimeKit gives it (<c>MimeMessage.MessageId</c>).</summary>
     public required string MessageId { get; set; }

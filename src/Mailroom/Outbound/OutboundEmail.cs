@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Outbound;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Mailroom.Outbound;
 /// </summary>
 public sealed class OutboundEmail
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid TaskId { get; set; }
 
     /// <summary>The mailbox it leaves through. No foreign key: removing the account must not erase what was sent from it.</summary>

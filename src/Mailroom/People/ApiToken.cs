@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.People;
 
 /// <summary>A personal API token. Only its SHA-256 hash is stored; the token is shown once.</summary>
 public sealed class ApiToken
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid UserId { get; set; }
 
     /// <summary>What its owner uses it for ("CI", "laptop"), so they know which one to revoke.</summary>

@@ -1,3 +1,4 @@
+using Mailroom.Storage;
 using Microsoft.AspNetCore.Identity;
 
 namespace Mailroom.People;
@@ -5,7 +6,7 @@ namespace Mailroom.People;
 /// <summary>A member of the workspace; ASP.NET Core Identity keeps the credentials.</summary>
 public sealed class User : IdentityUser<Guid>
 {
-    public User() => Id = Guid.CreateVersion7();
+    public User() => Id = Ids.New();
 
     public required string DisplayName { get; set; }
     public WorkspaceRole Role { get; set; } = WorkspaceRole.Member;

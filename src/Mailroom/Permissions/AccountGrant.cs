@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Permissions;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mailroom.Permissions;
 /// </summary>
 public sealed class AccountGrant
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
 
     public Guid AccountId { get; set; }
 

@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Posts;
 
 /// <summary>A post in a group's feed, written in the app or made from an email (A1, A3).</summary>
 public sealed class Post
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid GroupId { get; set; }
     public required string Title { get; set; }
     public string Body { get; set; } = "";

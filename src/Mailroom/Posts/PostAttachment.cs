@@ -1,8 +1,10 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Posts;
 
 public sealed class PostAttachment
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid PostId { get; set; }
     public required string FileName { get; set; }
     public required string ContentType { get; set; }

@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Mailroom.Tasks;
 /// </summary>
 public sealed class Comment
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid TaskId { get; set; }
     public Guid? ParentCommentId { get; set; }
 

@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 public enum CustomFieldType
@@ -11,7 +13,7 @@ public enum CustomFieldType
 /// <summary>A field every task of a list has, e.g. "Client email" of type Email.</summary>
 public sealed class CustomField
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid ListId { get; set; }
     public required string Name { get; set; }
     public CustomFieldType Type { get; set; }
@@ -25,7 +27,7 @@ public sealed class CustomField
 /// <summary>One task's value of one field, stored as validated, normalised text.</summary>
 public sealed class CustomFieldValue
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid TaskId { get; set; }
     public Guid FieldId { get; set; }
     public required string Value { get; set; }

@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 /// <summary>One line of a task's activity stream: what happened, who did it, when.</summary>
 public sealed class TaskActivity
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid TaskId { get; set; }
     public ActivityKind Kind { get; set; }
 

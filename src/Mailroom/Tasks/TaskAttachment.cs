@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 /// <summary>A file on a task, brought by the email that created it or by a comment.</summary>
 public sealed class TaskAttachment
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid TaskId { get; set; }
     public Guid? CommentId { get; set; }
     public required string FileName { get; set; }

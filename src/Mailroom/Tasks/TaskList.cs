@@ -1,3 +1,5 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 /// <summary>A list of tasks in a space, with its own status set and its own address (B20).</summary>
@@ -5,7 +7,7 @@ public sealed class TaskList
 {
     public static readonly IReadOnlyList<string> DefaultStatuses = ["To do", "In progress", "Done"];
 
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid SpaceId { get; set; }
     public required string Name { get; set; }
 

@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Tasks;
 
 /// <summary>A task: created in the app by a member, or by an email sent to its list's address.</summary>
 public sealed class WorkTask
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public Guid ListId { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";

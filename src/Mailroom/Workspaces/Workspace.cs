@@ -1,9 +1,11 @@
+using Mailroom.Storage;
+
 namespace Mailroom.Workspaces;
 
 /// <summary>The one workspace a Mailroom server holds.</summary>
 public sealed class Workspace
 {
-    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid Id { get; set; } = Ids.New();
     public required string Name { get; set; }
 
     /// <summary>Id of the plan in the configured catalog.</summary>
