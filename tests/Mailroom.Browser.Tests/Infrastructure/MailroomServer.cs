@@ -44,8 +44,8 @@ public sealed class MailroomServer : IAsyncDisposable
         var baseDirectory = AppContext.BaseDirectory;
         var dataDirectory = Path.Combine(Path.GetTempPath(), "mailroom-browser-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var httpPort = FreePort();
-        var smtpPort = FreePort();
+        var httpPort = Mailroom.Tests.Infrastructure.FreePort.Next();
+        var smtpPort = Mailroom.Tests.Infrastructure.FreePort.Next();
         var baseAddress = new Uri($"http://127.0.0.1:{httpPort}");
 
         var start = new ProcessStartInfo("dotnet")
@@ -131,21 +131,6 @@ public sealed class MailroomServer : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
-        }
-    }
-
-    /// <summary>Binding port 0 lets the OS choose a port nobody is using.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 
